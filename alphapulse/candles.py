@@ -49,7 +49,8 @@ def _as_timestamp(values: ArrayLike, ndim: int) -> NDArray[np.int64]:
         arr = arr.astype("datetime64[ms]").astype(np.int64)
     elif arr.dtype.kind not in "iu":
         raise ValueError(
-            f"`timestamp` must hold integers (ms since the epoch) or datetime64, got dtype {arr.dtype}"
+            "`timestamp` must hold integers (ms since the epoch) or datetime64,"
+            f" got dtype {arr.dtype}"
         )
     if arr.ndim != ndim:
         raise ValueError(f"`timestamp` must be a {ndim}-D array, got {arr.ndim}-D")
@@ -100,7 +101,7 @@ class Candles:
     def __init__(
         self,
         timestamp: ArrayLike,
-        open: ArrayLike,  # noqa: A002 - the OHLCV field names are the contract
+        open: ArrayLike,
         high: ArrayLike,
         low: ArrayLike,
         close: ArrayLike,
@@ -152,7 +153,7 @@ class CandleBatch:
         self,
         symbols: Sequence[str],
         timestamp: ArrayLike,
-        open: ArrayLike,  # noqa: A002
+        open: ArrayLike,
         high: ArrayLike,
         low: ArrayLike,
         close: ArrayLike,
@@ -165,7 +166,9 @@ class CandleBatch:
         ts = _as_timestamp(timestamp, 2)
         names = tuple(symbols)
         if len(names) != ts.shape[0]:
-            raise ValueError(f"`symbols` names {len(names)} symbols, but the arrays hold {ts.shape[0]} rows")
+            raise ValueError(
+                f"`symbols` names {len(names)} symbols, but the arrays hold {ts.shape[0]} rows"
+            )
         _validate(ts, fields, min_candles)
         object.__setattr__(self, "symbols", names)
         object.__setattr__(self, "timestamp", ts)
@@ -181,7 +184,9 @@ class CandleBatch:
             raise ValueError("`candles` is empty: a batch needs at least one symbol")
         lengths = {len(c) for c in candles}
         if len(lengths) != 1:
-            raise ValueError(f"`candles` have different lengths {sorted(lengths)}; a batch needs one")
+            raise ValueError(
+                f"`candles` have different lengths {sorted(lengths)}; a batch needs one"
+            )
         return cls(
             [c.symbol for c in candles],
             *(np.stack([getattr(c, f) for c in candles]) for f in ("timestamp", *_FLOAT_FIELDS)),

@@ -19,7 +19,14 @@ from numpy.typing import NDArray
 
 from alphapulse.candles import CandleBatch, Candles
 
-__all__ = ["BASE_PRICES", "SYMBOLS", "TIMEFRAMES", "load_csv", "synthetic_batch", "synthetic_candles"]
+__all__ = [
+    "BASE_PRICES",
+    "SYMBOLS",
+    "TIMEFRAMES",
+    "load_csv",
+    "synthetic_batch",
+    "synthetic_candles",
+]
 
 SYMBOLS: tuple[str, ...] = (
     "BTCUSDT",
@@ -46,7 +53,9 @@ def _rng(symbol: str, timeframe: str, seed: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(key)))
 
 
-def _regime(rng: np.random.Generator, n: int, levels: NDArray[np.float64], stay: float) -> NDArray[np.float64]:
+def _regime(
+    rng: np.random.Generator, n: int, levels: NDArray[np.float64], stay: float
+) -> NDArray[np.float64]:
     """A persistent Markov regime: each candle keeps the previous level with probability `stay`."""
     switch = rng.random(n) > stay
     switch[0] = True
@@ -71,7 +80,10 @@ def synthetic_candles(symbol: str, n: int, timeframe: str = "1h", seed: int = 0)
     body = drift + vol * rng.standard_normal(n)
     doji = rng.random(n) < 0.08
     body[doji] *= 0.01
-    gap = np.where(rng.random(n) < 0.04, vol * 1.5 * rng.standard_normal(n), 0.0)
+    gap = np.where(rng.random(n) < 0.08, vol * 2.5 * rng.standard_normal(n), 0.0)
+    # Sometimes a candle opens back inside the previous body (crows, soldiers, harami need it).
+    retrace = rng.random(n) < 0.15
+    gap[1:] -= np.where(retrace[1:], rng.uniform(0.1, 0.6, n - 1) * body[:-1], 0.0)
     gap[0] = 0.0
 
     base = BASE_PRICES.get(symbol, _DEFAULT_BASE_PRICE)
@@ -79,11 +91,12 @@ def synthetic_candles(symbol: str, n: int, timeframe: str = "1h", seed: int = 0)
     close = np.exp(log_close)
     open_ = np.exp(log_close - body)
 
-    upper = vol * rng.exponential(0.5, n)
-    lower = vol * rng.exponential(0.5, n)
-    shaven = rng.random(n) < 0.05
-    upper[shaven] = 0.0
-    lower[rng.random(n) < 0.05] = 0.0
+    # Momentum candles close near their extreme: in a trend the shadow on its side shrinks.
+    upper = vol * rng.exponential(0.5, n) * np.where(drift > 0, 0.15, 1.0)
+    lower = vol * rng.exponential(0.5, n) * np.where(drift < 0, 0.15, 1.0)
+    shaven = rng.random(n) < 0.04  # marubozu: no shadow at all
+    upper[shaven | (rng.random(n) < 0.04)] = 0.0
+    lower[shaven | (rng.random(n) < 0.04)] = 0.0
     high = np.maximum(open_, close) * np.exp(upper)
     low = np.minimum(open_, close) * np.exp(-lower)
 
@@ -118,7 +131,9 @@ def _parse_time(path: Path, text: str, line: int) -> int:
         try:
             return int(np.datetime64(text.strip().rstrip("Z"), "ms").astype(np.int64))
         except ValueError:
-            raise ValueError(f"{path}, line {line}: column timestamp: not a date: {text!r}") from None
+            raise ValueError(
+                f"{path}, line {line}: column timestamp: not a date: {text!r}"
+            ) from None
     return value * 1000 if abs(value) < 100_000_000_000 else value  # seconds -> ms
 
 
@@ -150,10 +165,13 @@ def load_csv(path: str | PathLike[str], symbol: str = "") -> Candles:
                     values.append(float(record[k]))
                 except (ValueError, IndexError):
                     cell = record[k] if k < len(record) else "<missing>"
-                    raise ValueError(f"{path}, line {line}: column {name}: not a number: {cell!r}") from None
+                    raise ValueError(
+                        f"{path}, line {line}: column {name}: not a number: {cell!r}"
+                    ) from None
             rows.append(values)
     data = np.array(rows, dtype=np.float64).reshape(-1, len(_COLUMNS))
     try:
-        return Candles(np.array(stamps, dtype=np.int64), *data.T, symbol=symbol or path.stem)
+        o, h, l, c, v = data.T
+        return Candles(np.array(stamps, dtype=np.int64), o, h, l, c, v, symbol or path.stem)
     except ValueError as err:
         raise ValueError(f"{path}: {err}") from None

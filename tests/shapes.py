@@ -13,7 +13,13 @@ from numpy.typing import NDArray
 
 from alphapulse.market import SYMBOLS, synthetic_candles
 
-OHLCV = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+OHLCV = tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+]
 
 
 def walk(symbol: str = "BTCUSDT", n: int = 1000, seed: int = 0) -> OHLCV:
@@ -21,7 +27,13 @@ def walk(symbol: str = "BTCUSDT", n: int = 1000, seed: int = 0) -> OHLCV:
     return c.open, c.high, c.low, c.close, c.volume
 
 
-def _from_body(o: NDArray[np.float64], c: NDArray[np.float64], up: NDArray[np.float64], down: NDArray[np.float64], v: NDArray[np.float64] | None = None) -> OHLCV:
+def _from_body(
+    o: NDArray[np.float64],
+    c: NDArray[np.float64],
+    up: NDArray[np.float64],
+    down: NDArray[np.float64],
+    v: NDArray[np.float64] | None = None,
+) -> OHLCV:
     h = np.maximum(o, c) + up
     l = np.minimum(o, c) - down
     vol = np.ones_like(o) * 1000.0 if v is None else v
@@ -62,11 +74,17 @@ def equal_highs(n: int = 300, seed: int = 3) -> OHLCV:
 
 
 def small_integers(n: int = 400, seed: int = 4) -> OHLCV:
-    """Prices from a handful of integers: exact ties everywhere, the sharpest test of `<` vs `<=`."""
+    """Prices from a handful of integers: exact ties everywhere, the test of `<` vs `<=`."""
     rng = np.random.default_rng(seed)
     o = rng.integers(1, 6, n).astype(float)
     c = rng.integers(1, 6, n).astype(float)
-    return _from_body(o, c, rng.integers(0, 3, n).astype(float), rng.integers(0, 3, n).astype(float), rng.integers(0, 4, n).astype(float))
+    return _from_body(
+        o,
+        c,
+        rng.integers(0, 3, n).astype(float),
+        rng.integers(0, 3, n).astype(float),
+        rng.integers(0, 4, n).astype(float),
+    )
 
 
 def decimal_ticks(n: int = 400, seed: int = 5) -> OHLCV:
@@ -74,7 +92,9 @@ def decimal_ticks(n: int = 400, seed: int = 5) -> OHLCV:
     rng = np.random.default_rng(seed)
     o = np.round(rng.integers(10, 40, n) * 0.1, 1)
     c = np.round(rng.integers(10, 40, n) * 0.1, 1)
-    return _from_body(o, c, np.round(rng.integers(0, 5, n) * 0.1, 1), np.round(rng.integers(0, 5, n) * 0.1, 1))
+    return _from_body(
+        o, c, np.round(rng.integers(0, 5, n) * 0.1, 1), np.round(rng.integers(0, 5, n) * 0.1, 1)
+    )
 
 
 def scaled(factor: float, n: int = 500, seed: int = 6) -> OHLCV:
@@ -100,6 +120,60 @@ def trends(n: int = 600, seed: int = 7) -> OHLCV:
     return _from_body(o, c, up, down)
 
 
+# Some patterns hardly ever fire on random data: hand-made hits, each after 10 plain candles
+# (the "long" and "short" tests compare with the 10 before). (open, high, low, close) per candle.
+_LEAD_IN = [(100.0, 101.5, 99.5, 101.0)] * 10
+RARE_HITS = {
+    "breakaway_bullish": [
+        (110, 111, 99, 100),
+        (98, 98.5, 95.5, 96),
+        (95, 97, 93, 94),
+        (93, 94, 90, 91),
+        (91.5, 99.5, 91, 99),
+    ],
+    "breakaway_bearish": [
+        (100, 111, 99, 110),
+        (112, 114.5, 111.5, 114),
+        (115, 117, 113, 116),
+        (117, 120, 116, 119),
+        (118.5, 119, 110.5, 111),
+    ],
+    "ladder_bottom": [
+        (110, 110.5, 105.5, 106),
+        (108, 108.5, 103.5, 104),
+        (106, 106.5, 101.5, 102),
+        (103, 105, 100.5, 101),
+        (103.5, 107.5, 103, 107),
+    ],
+    "rising_three_methods": [
+        (100, 111, 99, 110),
+        (109, 109.5, 107.5, 108),
+        (108, 108.5, 106.5, 107),
+        (107, 107.5, 105.5, 106),
+        (106.5, 112.5, 106, 112),
+    ],
+    "falling_three_methods": [
+        (110, 111, 99, 100),
+        (101, 102.5, 100.5, 102),
+        (102, 103.5, 101.5, 103),
+        (103, 104.5, 102.5, 104),
+        (103.5, 104, 97.5, 98),
+    ],
+    "upside_gap_two_crows": [
+        (100, 110.5, 99.5, 110),
+        (113, 113.5, 111.5, 112),
+        (114, 114.5, 110.5, 111),
+    ],
+}
+
+
+def rare_hits() -> OHLCV:
+    """Every hand-made hit in turn, each after its lead-in, in one series."""
+    rows = [row for hit in RARE_HITS.values() for row in (*_LEAD_IN, *hit)]
+    o, h, l, c = (np.array(col, dtype=float) for col in zip(*rows, strict=True))
+    return o, h, l, c, np.full(len(o), 100.0)
+
+
 NAMED_SHAPES: dict[str, Callable[[], OHLCV]] = {
     "flat": flat,
     "doji_runs": doji_runs,
@@ -110,6 +184,7 @@ NAMED_SHAPES: dict[str, Callable[[], OHLCV]] = {
     "tiny_prices": lambda: scaled(1e-6),
     "huge_prices": lambda: scaled(1e6),
     "trends": trends,
+    "rare_hits": rare_hits,
     "zero_volume": lambda: (*walk("ADAUSDT", 300, 9)[:4], np.zeros(300)),
 }
 

@@ -22,7 +22,7 @@ from alphapulse.patterns import (  # noqa: F401  (importing a module registers i
 from alphapulse.patterns._geometry import Geometry
 from alphapulse.patterns._registry import SPECS, PatternSpec
 
-__all__ = ["PATTERNS", "PatternFunction", "detect_patterns", "geometry_of"]
+__all__ = ["PATTERNS", "PatternFunction", "detect_patterns", "geometry_of", "pattern_matrix"]
 
 PatternFunction = Callable[[ArrayLike, ArrayLike, ArrayLike, ArrayLike], NDArray[np.int32]]
 
@@ -37,13 +37,17 @@ def _as_price(name: str, values: ArrayLike) -> NDArray[np.float64]:
 
 
 def geometry_of(
-    open: ArrayLike, high: ArrayLike, low: ArrayLike, close: ArrayLike  # noqa: A002
+    open: ArrayLike, high: ArrayLike, low: ArrayLike, close: ArrayLike
 ) -> tuple[Geometry, bool]:
     """A 2-D `Geometry` of the prices, and whether the input was 1-D (to squeeze the output)."""
-    o, h, l, c = (_as_price(n, v) for n, v in zip("open high low close".split(), (open, high, low, close), strict=True))
+    o, h, l, c = (
+        _as_price(n, v)
+        for n, v in zip(["open", "high", "low", "close"], (open, high, low, close), strict=True)
+    )
     if not o.shape == h.shape == l.shape == c.shape:
         raise ValueError(
-            f"open, high, low and close must have one shape, got {o.shape}, {h.shape}, {l.shape}, {c.shape}"
+            "open, high, low and close must have one shape,"
+            f" got {o.shape}, {h.shape}, {l.shape}, {c.shape}"
         )
     one_d = o.ndim == 1
     if one_d:
@@ -53,11 +57,11 @@ def geometry_of(
 
 def _public(spec: PatternSpec) -> PatternFunction:
     def pattern(
-        open: ArrayLike, high: ArrayLike, low: ArrayLike, close: ArrayLike  # noqa: A002
+        open: ArrayLike, high: ArrayLike, low: ArrayLike, close: ArrayLike
     ) -> NDArray[np.int32]:
         g, one_d = geometry_of(open, high, low, close)
-        out = spec.run(g)
-        return out[0] if one_d else out
+        out = _candle_major(g, [spec])[0]
+        return out[:, 0] if one_d else np.ascontiguousarray(out.T)
 
     pattern.__name__ = spec.name
     pattern.__qualname__ = spec.name
@@ -68,18 +72,48 @@ def _public(spec: PatternSpec) -> PatternFunction:
 PATTERNS: dict[str, PatternFunction] = {name: _public(spec) for name, spec in sorted(SPECS.items())}
 
 
+def _chosen(names: Iterable[str] | None) -> list[str]:
+    chosen = list(SPECS) if names is None else list(names)
+    unknown = [n for n in chosen if n not in SPECS]
+    if unknown:
+        raise ValueError(f"unknown pattern names {unknown}; known: {sorted(SPECS)}")
+    return chosen
+
+
+def pattern_matrix(
+    g: Geometry, names: Iterable[str] | None = None
+) -> tuple[list[str], NDArray[np.int32]]:
+    """The chosen patterns on a 2-D `Geometry`, as one int32 array (patterns, symbols, candles).
+
+    One block of memory lets callers count hits or read the newest candle with a single call.
+    The array is a view of a candle-major block (patterns, candles, symbols), the layout the
+    kernels write, so it is not C-contiguous; `matrix[:, :, -1]` is a contiguous slice of it.
+    """
+    chosen = _chosen(names)
+    return chosen, _candle_major(g, [SPECS[name] for name in chosen]).transpose(0, 2, 1)
+
+
+def _candle_major(g: Geometry, specs: list[PatternSpec]) -> NDArray[np.int32]:
+    """The patterns' outputs as one int32 array (patterns, candles, symbols), block by block."""
+    out = np.empty((len(specs), g.n, g.symbols), dtype=np.int32)
+    out[:, : max((spec.lookback for spec in specs), default=0)] = 0  # every warm-up at once
+    for symbols, part in g.blocks():
+        for rows, spec in zip(out, specs, strict=True):
+            spec.run(part, out=rows[:, symbols])
+    return out
+
+
 def detect_patterns(
-    open: ArrayLike,  # noqa: A002
+    open: ArrayLike,
     high: ArrayLike,
     low: ArrayLike,
     close: ArrayLike,
     names: Iterable[str] | None = None,
 ) -> dict[str, NDArray[np.int32]]:
-    """Many patterns at once, sharing one computation of the candle geometry and averages."""
-    chosen = list(SPECS) if names is None else list(names)
-    unknown = [n for n in chosen if n not in SPECS]
-    if unknown:
-        raise ValueError(f"unknown pattern names {unknown}; known: {sorted(SPECS)}")
+    """Many patterns at once, sharing one computation of the candle geometry and averages.
+
+    2-D results are views into one (patterns, candles, symbols) block, like `pattern_matrix`'s.
+    """
     g, one_d = geometry_of(open, high, low, close)
-    results = {name: SPECS[name].run(g) for name in chosen}
-    return {name: out[0] for name, out in results.items()} if one_d else results
+    chosen, matrix = pattern_matrix(g, names)
+    return {name: (row[0] if one_d else row) for name, row in zip(chosen, matrix, strict=True)}

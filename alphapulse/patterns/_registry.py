@@ -1,20 +1,53 @@
-"""The table of patterns and the wrapper that gives each one TA-Lib's calling convention.
+"""The table of patterns, the wrapper that gives each one TA-Lib's calling convention, and `signal`.
 
-A pattern is written once as a kernel `(geometry, lookback) -> values for candles [lookback, n)`;
-`register` records it with its lookback, and `run` pads the warm-up with zeros as TA-Lib does.
+A pattern is written once as a kernel `(geometry, lookback) -> Signal` for candles [lookback, n)
+(candle-major, like the geometry) that ends with `return signal(...)`; `register` records it with
+its lookback, and `run` writes the signal as TA-Lib's int32 values after a warm-up of zeros.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from alphapulse.patterns._geometry import Geometry
 
-Kernel = Callable[[Geometry, int], NDArray[np.int32]]
+
+class Signal(NamedTuple):
+    """What a kernel emits: `value * color` where `hit`, else 0 (see `signal`)."""
+
+    hit: NDArray[np.bool_]
+    value: int | NDArray[np.int32]
+    color: NDArray[np.int32] | None
+
+
+def signal(
+    hit: NDArray[np.bool_],
+    value: int | NDArray[np.int32],
+    color: NDArray[np.int32] | None = None,
+) -> Signal:
+    """TA-Lib's value where `hit`, else 0; times `color` (TA_CANDLECOLOR, +1 or -1) if given.
+
+    The one way kernels emit output: `PatternSpec.run` writes it into the output array with a
+    cast and in-place products, no temporary and no `np.where` (which costs three times as much
+    at 1,000 candles, and on many symbols ten times more again: a branch per element).
+    """
+    return Signal(hit, value, color)
+
+
+def write(s: Signal, out: NDArray[np.int32]) -> None:
+    """Write the signal's int32 values into `out`, an array of its shape."""
+    out[...] = s.hit  # a casting copy (cheaper than `np.copyto` at 1,000 candles)
+    if s.color is not None:
+        out *= s.color
+    out *= s.value
+
+
+Kernel = Callable[[Geometry, int], Signal]
 
 
 @dataclass(frozen=True)
@@ -25,11 +58,16 @@ class PatternSpec:
     lookback: int
     kernel: Kernel
 
-    def run(self, g: Geometry) -> NDArray[np.int32]:
-        """TA-Lib's output for every candle: 0 for the warm-up, then the kernel's values."""
-        out = np.zeros(g.close.shape, dtype=np.int32)
+    def run(self, g: Geometry, out: NDArray[np.int32] | None = None) -> NDArray[np.int32]:
+        """TA-Lib's output for every candle, candle-major (candles, symbols): 0 for the warm-up,
+        then the kernel's values.
+
+        `out`, when given, is an int32 array of that shape whose warm-up candles are zero already.
+        """
+        if out is None:
+            out = np.zeros((g.n, g.symbols), dtype=np.int32)
         if g.n > self.lookback:
-            out[..., self.lookback :] = self.kernel(g, self.lookback)
+            write(self.kernel(g, self.lookback), out[self.lookback :])
         return out
 
 
@@ -46,11 +84,3 @@ def register(name: str, lookback: int) -> Callable[[Kernel], Kernel]:
         return kernel
 
     return add
-
-
-_ZERO = np.int32(0)
-
-
-def signal(hit: NDArray[np.bool_], value: NDArray[np.int32] | int) -> NDArray[np.int32]:
-    """`value` where `hit`, else 0, as TA-Lib's int32 (one numpy call)."""
-    return np.where(hit, np.int32(value) if isinstance(value, int) else value, _ZERO)

@@ -1,0 +1,70 @@
+"""Inputs shared by the suite, built once per process.
+
+asv runs today's benchmarks against every commit of alphapulse's history, so everything here
+imports alphapulse lazily and raises NotImplementedError (asv's "skip") where a commit does not
+have an API yet. The data come from `alphapulse.market`, whose numbers are pinned by a test
+(tests/test_market.py): changing them would shift every series of the history, so a new data set
+gets a new name here instead (append-only, as numpy's suite does).
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import Any
+
+CANDLES = (100, 1_000, 8_760)  # a 100-candle view, the usual 1,000-hour window, a year of hours
+SYMBOL_COUNTS = (10, 25, 50, 100)
+WINDOW = 1_000
+BASE_SYMBOLS = (
+    "BTCUSDT",
+    "ETHUSDT",
+    "ADAUSDT",
+    "DOTUSDT",
+    "LINKUSDT",
+    "LTCUSDT",
+    "BCHUSDT",
+    "XRPUSDT",
+    "EOSUSDT",
+    "TRXUSDT",
+)
+
+
+# The 36 TA-Lib patterns AlphaPulse runs (DESIGN.md), for the TA-Lib reference.
+PATTERN_NAMES = (
+    *("CDLHAMMER", "CDLSHOOTINGSTAR", "CDLENGULFING", "CDLDOJI", "CDLMORNINGSTAR"),
+    *("CDLEVENINGSTAR", "CDL3WHITESOLDIERS", "CDL3BLACKCROWS", "CDLHANGINGMAN"),
+    *("CDLINVERTEDHAMMER", "CDLSPINNINGTOP", "CDLMARUBOZU", "CDLTRISTAR", "CDL3INSIDE"),
+    *("CDL3OUTSIDE", "CDLBREAKAWAY", "CDLDARKCLOUDCOVER", "CDLDRAGONFLYDOJI"),
+    *("CDLGRAVESTONEDOJI", "CDLHARAMI", "CDLHARAMICROSS", "CDLHIGHWAVE", "CDLIDENTICAL3CROWS"),
+    *("CDLKICKING", "CDLLADDERBOTTOM", "CDLLONGLEGGEDDOJI", "CDLLONGLINE", "CDLONNECK"),
+    *("CDLPIERCING", "CDLRISEFALL3METHODS", "CDLSEPARATINGLINES", "CDLSHORTLINE"),
+    *("CDLTAKURI", "CDLTHRUSTING", "CDLUNIQUE3RIVER", "CDLUPSIDEGAP2CROWS"),
+)
+
+
+def api(module: str, name: str) -> Any:
+    """`module.name` of the alphapulse under test, or skip the benchmark where it has none."""
+    try:
+        found = importlib.import_module(module)
+    except ImportError as err:
+        raise NotImplementedError(f"{module} is not in this commit: {err}") from None
+    if not hasattr(found, name):
+        where = getattr(found, "__file__", "?")
+        raise NotImplementedError(f"{module}.{name} is not in this commit ({where})")
+    return getattr(found, name)
+
+
+def symbol_names(count: int) -> list[str]:
+    """The ten AlphaPulse symbols, then numbered copies of them (BTCUSDT.2, ...) up to `count`."""
+    return [BASE_SYMBOLS[k % 10] + ("" if k < 10 else f".{k // 10 + 1}") for k in range(count)]
+
+
+@cache
+def candles(symbol: str, n: int) -> Any:
+    return api("alphapulse.market", "synthetic_candles")(symbol, n)
+
+
+@cache
+def batch(count: int, n: int = WINDOW) -> Any:
+    return api("alphapulse.market", "synthetic_batch")(symbol_names(count), n)

@@ -1,0 +1,48 @@
+"""asv.conf.json: asv ignores unknown keys silently, so the keys and regexes are checked here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_benchmarks import CASES
+
+asv_util = pytest.importorskip("asv.util")
+asv_config = pytest.importorskip("asv.config")
+
+CONF = Path(__file__).resolve().parent.parent / "asv.conf.json"
+
+
+@pytest.fixture(scope="module")
+def conf() -> dict[str, Any]:
+    loaded: dict[str, Any] = asv_util.load_json(str(CONF), js_comments=True)
+    return loaded
+
+
+def test_every_key_is_one_asv_knows(conf: dict[str, Any]) -> None:
+    known = set(vars(asv_config.Config())) | {"version"}
+    assert sorted(set(conf) - known) == []
+
+
+def test_the_settings_the_suite_relies_on(conf: dict[str, Any]) -> None:
+    assert conf["repo"] == "."
+    assert conf["branches"] == ["main"]
+    assert conf["environment_type"] == "virtualenv"
+    assert conf["results_dir"] == "results" and conf["html_dir"] == "html"
+    assert conf["env_dir"] == ".asv/env"
+    assert "--no-deps" in conf["build_command"][0]
+    threads = conf["matrix"]["env_nobuild"]
+    assert all(
+        threads[k] == "1" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    )
+    assert "show_commit_url" in conf
+
+
+@pytest.mark.parametrize("key", ["regressions_thresholds", "regressions_first_commits"])
+def test_every_regex_names_a_benchmark(conf: dict[str, Any], key: str) -> None:
+    names = {name for name, *_ in CASES}
+    # asv applies them with re.match (anchored at the start of the name).
+    dead = [pattern for pattern in conf[key] if not any(re.match(pattern, n) for n in names)]
+    assert dead == []
