@@ -1,6 +1,41 @@
 #!/usr/bin/env bash
-# README's main command: set up, scan the ten symbols, print a summary and the ratios against TA-Lib.
+# README's main command: set up, run the asv suite on this commit and on the recorded history not
+# yet measured on this machine, publish the HTML history, print this commit's figures.
+#
+#   ALPHAPULSE_MACHINE  the machine name results are filed under (default: local; the committed
+#                       results are the reference machine's, recorded with ALPHAPULSE_MACHINE=reference)
+#   ALPHAPULSE_HISTORY  how many of the newest commits that changed alphapulse/ to measure (default 8)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh test
-.venv/bin/python scripts/speed_vs_talib.py "$@"
+machine="${ALPHAPULSE_MACHINE:-local}"
+history="${ALPHAPULSE_HISTORY:-8}"
+
+bash scripts/setup.sh perf
+asv=.venv/bin/asv
+
+# asv needs a machine file before it runs non-interactively; re-running only refreshes it.
+"$asv" machine --yes --machine "$machine" >/dev/null
+
+mkdir -p .asv
+{
+    git rev-parse HEAD
+    git log --format=%H -n "$history" main -- alphapulse/ 2>/dev/null || true
+} | awk '!seen[$0]++' > .asv/commits.txt
+echo "Measuring $(wc -l < .asv/commits.txt) commit(s) on machine '$machine' (those already measured are skipped)"
+
+status=0
+"$asv" run --machine "$machine" --skip-existing-commits "HASHFILE:.asv/commits.txt" || status=$?
+if [ "$status" -eq 2 ]; then
+    echo "Some benchmarks failed (asv exit 2): they show as 'failed' below; rerun one with" \
+         "'$asv run --machine $machine -b NAME --show-stderr HEAD^!'" >&2
+fi
+
+"$asv" publish >/dev/null
+# asv's page loads its JavaScript from CDNs: vendor it (npm packages) so it opens offline too.
+.venv/bin/python -m alphapulse_perf.offline_html html --cache .asv/vendor \
+    || echo "The HTML history still loads its JavaScript from CDNs (vendoring needs npm)." >&2
+echo
+.venv/bin/alphapulse-perf report --machine "$machine" --commit HEAD || true
+echo
+echo "HTML history: $(pwd)/html/index.html (serve it with: $asv preview)"
+exit "$status"

@@ -1,0 +1,24 @@
+"""Numbers with units, the way a person reads them: one unit chosen per value."""
+
+from __future__ import annotations
+
+import math
+
+_TIME = ((1.0, "s"), (1e-3, "ms"), (1e-6, "us"), (1e-9, "ns"))
+_BYTES = ((2.0**30, "GiB"), (2.0**20, "MiB"), (2.0**10, "KiB"), (1.0, "B"))
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """`1.23 ms`, `54.7 MiB`, `0.67 ratio`; "failed"/"-" for missing values."""
+    if value is None:
+        return "-"
+    if math.isinf(value) or math.isnan(value):
+        return str(value)
+    scales = _TIME if unit == "seconds" else _BYTES if unit == "bytes" else None
+    if scales is None:
+        return f"{value:.3g} {unit}".rstrip()
+    for scale, name in scales:
+        if abs(value) >= scale:
+            return f"{value / scale:.3g} {name}"
+    scale, name = scales[-1]
+    return f"{value / scale:.3g} {name}"

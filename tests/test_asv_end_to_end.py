@@ -1,0 +1,146 @@
+"""The suite under real asv, over real git commits, in a temporary clone.
+
+Two commits: the second makes pattern detection three times the work (it runs it three times: real
+computation, not a sleep). asv runs both with samples recorded, `asv continuous` flags the slower
+benchmark and only it, and `asv publish` builds the HTML history. asv's machine file and
+environments go to the temporary directory, never to the user's home.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+ASV = str(Path(sys.executable).with_name("asv"))
+USER_MACHINE_FILE = Path(os.path.expanduser("~")) / ".asv-machine.json"
+BENCHMARKS = r"Stages\.time_(patterns|indicators)"
+SLOWER = """
+
+# --- test_asv_end_to_end: the same detection, three times over (real work, not a sleep) ---
+_detect_patterns_once = detect_patterns
+
+
+def detect_patterns(open, high, low, close, names=None):  # type: ignore[no-redef]
+    for _ in range(3):
+        result = _detect_patterns_once(open, high, low, close, names)
+    return result
+"""
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> str:
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    output = done.stdout + done.stderr
+    assert done.returncode in ok, f"{' '.join(cmd)} exited {done.returncode}:\n{output[-4000:]}"
+    return output
+
+
+@pytest.fixture(scope="module")
+def clone(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Path, dict[str, str], list[str]]]:
+    """A clone of this repository with one slower commit on top, and asv set up inside it."""
+    before = _stat(USER_MACHINE_FILE)
+    base = tmp_path_factory.mktemp("asv-e2e")
+    home = base / "home"
+    home.mkdir()
+    repo = base / "repo"
+    env = {**os.environ, "HOME": str(home), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}  # fmt: skip
+    run(["git", "clone", "--quiet", "--branch", "main", str(ROOT), str(repo)], base, env)
+    # Today's suite and configuration, as asv applies them to every commit.
+    for name in ("benchmarks", "asv.conf.json"):
+        source = ROOT / name
+        target = repo / name
+        if source.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    shutil.rmtree(repo / "results", ignore_errors=True)
+    run(["git", "add", "-A"], repo, env)
+    run(["git", "commit", "--quiet", "--allow-empty", "-m", "suite of the working tree"], repo, env)
+    fast = run(["git", "rev-parse", "HEAD"], repo, env).strip()
+    patterns = repo / "alphapulse" / "patterns" / "__init__.py"
+    patterns.write_text(patterns.read_text() + SLOWER)
+    run(["git", "commit", "--quiet", "-am", "slower pattern detection"], repo, env)
+    slow = run(["git", "rev-parse", "HEAD"], repo, env).strip()
+    run([ASV, "machine", "--yes", "--machine", "e2e"], repo, env)
+    yield repo, env, [fast, slow]
+    assert _stat(USER_MACHINE_FILE) == before, "asv wrote the user's ~/.asv-machine.json"
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    return (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
+
+
+def test_run_both_commits_with_samples(clone: tuple[Path, dict[str, str], list[str]]) -> None:
+    repo, env, commits = clone
+    (repo / ".asv").mkdir(exist_ok=True)
+    (repo / ".asv" / "commits.txt").write_text("\n".join(commits) + "\n")
+    run(
+        [ASV, "run", "--machine", "e2e", "--record-samples", "-b", BENCHMARKS,
+         "HASHFILE:.asv/commits.txt"],
+        repo,
+        env,
+    )  # fmt: skip
+    files = sorted((repo / "results" / "e2e").glob("*-*.json"))
+    assert len(files) == 2
+    for path in files:
+        data = json.loads(path.read_text())
+        row = data["results"]["bench_stages.Stages.time_patterns"]
+        samples = row[data["result_columns"].index("samples")]
+        assert all(len(s) >= 3 for s in samples)
+
+
+def test_continuous_flags_only_the_slower_benchmark(
+    clone: tuple[Path, dict[str, str], list[str]],
+) -> None:
+    repo, env, (fast, slow) = clone
+    output = run(
+        [ASV, "continuous", "--machine", "e2e", "--factor", "1.5", "-b", BENCHMARKS, fast, slow],
+        repo,
+        env,
+        ok=(1,),
+    )
+    assert "PERFORMANCE DECREASED" in output
+    worse = worsened(output)
+    assert any(name.startswith("bench_stages.Stages.time_patterns") for name in worse), output
+    assert not any(name.startswith("bench_stages.Stages.time_indicators") for name in worse), output
+
+
+def worsened(output: str) -> list[str]:
+    """The benchmarks of asv's comparison table whose Change column is '+' (got worse)."""
+    names = []
+    for line in output.splitlines():
+        cells = (
+            [c.strip() for c in line.strip().strip("|").split("|")] if "|" in line else line.split()
+        )
+        if cells and cells[0] == "+" and cells[-1].startswith("bench_"):
+            names.append(cells[-1])
+    return names
+
+
+def test_publish_builds_the_history(clone: tuple[Path, dict[str, str], list[str]]) -> None:
+    repo, env, _ = clone
+    run([ASV, "publish"], repo, env)
+    assert (repo / "html" / "index.html").is_file()
+    graphs = list((repo / "html" / "graphs").rglob("bench_stages.Stages.time_patterns.json"))
+    assert graphs
+
+
+def test_asv_files_stay_in_the_temporary_directory(
+    clone: tuple[Path, dict[str, str], list[str]],
+) -> None:
+    repo, env, _ = clone
+    assert (Path(env["HOME"]) / ".asv-machine.json").is_file()
+    assert (repo / ".asv" / "env").is_dir()
