@@ -28,6 +28,7 @@ __all__ = [
     "FunctionStat",
     "capture_from_stats",
     "load_capture",
+    "load_stats",
     "short_path",
     "without_profiler_frames",
 ]
@@ -120,8 +121,13 @@ class Capture:
 
     @property
     def total(self) -> float:
-        """Seconds captured: the sum of own times (what pstats calls `total_tt`)."""
-        return sum(f.own for f in self.functions.values())
+        """Seconds captured: the sum of own times (pstats's `total_tt`), or the longest root.
+
+        A root's cumulative time can exceed the sum of own times by the profiler's own cost of
+        timing; taking the larger keeps every share at or under 100 %.
+        """
+        own = sum(f.own for f in self.functions.values())
+        return max([own, *(f.cumulative for f in self.roots)])
 
     @property
     def calls(self) -> int:
@@ -131,15 +137,29 @@ class Capture:
     def primitive(self) -> int:
         return sum(f.primitive for f in self.functions.values())
 
+    @staticmethod
+    def root_calls(f: FunctionStat) -> int:
+        """The calls of `f` that no recorded function made: those from outside the capture."""
+        return f.calls - sum(e.calls for e in f.callers.values())
+
     @property
     def roots(self) -> list[FunctionStat]:
-        """Functions called by nothing recorded: where the captured work starts."""
-        return [f for f in self.functions.values() if not f.callers]
+        """Functions called from outside the capture: where the captured work starts.
+
+        Not only those without callers: the outermost call of a recursive function (or of `exec`,
+        which imports call again) has none, the inner ones have the function itself.
+        """
+        return [f for f in self.functions.values() if self.root_calls(f) > 0]
 
     @property
     def entry(self) -> FunctionStat | None:
-        """The root holding most time: the profiled function, the benchmark, the thread."""
-        roots = self.roots
+        """The root holding most time: the profiled function, the benchmark, the thread.
+
+        asyncio's own frames are passed over when another root exists: in the capture of a
+        coroutine, the event loop's iterations are roots that hold the coroutine's steps and the
+        other tasks', and the coroutine (a root too) is the entry.
+        """
+        roots = [f for f in self.roots if Path(f.key.file).parent.name != "asyncio"] or self.roots
         return max(roots, key=lambda f: (f.cumulative, f.key)) if roots else None
 
     @cached_property
@@ -197,8 +217,8 @@ def capture_from_stats(stats: Mapping[Any, Any], source: str) -> Capture:
     return Capture(source, functions)
 
 
-def load_capture(path: Path) -> Capture:
-    """Read a `.prof` file (what `cProfile -o`, `Stats.dump_stats` and asv write)."""
+def load_stats(path: Path) -> dict[Any, Any]:
+    """The pstats dictionary of a `.prof` file (what `cProfile -o` and asv write), checked."""
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -213,7 +233,13 @@ def load_capture(path: Path) -> Capture:
         raise CaptureError(str(path), "is not pstats data (not a marshalled dictionary)")
     if not stats:
         raise CaptureError(str(path), "holds no functions (nothing ran while profiling)")
-    return capture_from_stats(stats, str(path))
+    capture_from_stats(stats, str(path))  # the check
+    return stats
+
+
+def load_capture(path: Path) -> Capture:
+    """Read a `.prof` file into a `Capture`."""
+    return capture_from_stats(load_stats(path), str(path))
 
 
 def without_profiler_frames(

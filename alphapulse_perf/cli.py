@@ -11,7 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alphapulse_perf import __version__
+from alphapulse_perf.asv_profile import ProfileError, profile_benchmarks
+from alphapulse_perf.atomic_files import write_atomic
+from alphapulse_perf.captures import CaptureError, load_capture
+from alphapulse_perf.flamegraph import render_flamegraph
 from alphapulse_perf.git import RevisionError, resolve
+from alphapulse_perf.profile_diff import SORTS, Normalisation, compare_captures, offender_marks
+from alphapulse_perf.profile_diff_render import render_diff
 from alphapulse_perf.results import ResultsError, load_records, machines
 from alphapulse_perf.snapshot import render_snapshot, select
 
@@ -36,7 +42,56 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--machine", help="machine name (default: the only one in the results)")
     report.add_argument("--commit", default="HEAD", help="git revision (default: HEAD)")
     report.add_argument("--repo", type=Path, default=Path("."), help="the git repository")
+
+    profile = commands.add_parser(
+        "profile", help="profile asv benchmarks at a commit: .prof, .txt and .svg per combination"
+    )
+    profile.add_argument(
+        "regex", metavar="REGEX", help="benchmarks (parentheses of parameters need no escaping)"
+    )
+    profile.add_argument("--commit", default="HEAD", help="git revision (default: HEAD)")
+    profile.add_argument("--out", type=Path, help="output directory (default: profiles/<commit>)")
+    _add_profiling_options(profile)
+
+    diff = commands.add_parser(
+        "profile-diff", help="the functions whose time changed most between two captures"
+    )
+    diff.add_argument("captures", nargs="*", metavar="CAPTURE", help="before.prof after.prof")
+    diff.add_argument("--bench", help="profile this benchmark combination at --from and --to")
+    diff.add_argument("--from", dest="from_rev", metavar="REV", help="the before commit")
+    diff.add_argument("--to", dest="to_rev", metavar="REV", help="the after commit")
+    diff.add_argument(
+        "--out", type=Path, default=Path("profiles"), help="captures of --bench (default: profiles)"
+    )
+    diff.add_argument("--format", choices=("text", "markdown"), default="text")
+    diff.add_argument("--output", type=Path, help="write the table here instead of stdout")
+    diff.add_argument("--top", type=int, default=15, help="rows shown (default: 15)")
+    diff.add_argument("--sort", choices=SORTS, default="attributed", help="rank by this change")
+    diff.add_argument(
+        "--normalise",
+        choices=[n.value for n in Normalisation],
+        default="auto",
+        help="per-call of the shared entry, share of total, or none (default: auto)",
+    )
+    diff.add_argument(
+        "--flamegraph",
+        type=Path,
+        help="flame graph (SVG) of the after capture, top offenders marked "
+        "(default with --bench: OUT/<benchmark>.<from>-<to>.svg)",
+    )
+    diff.add_argument("--mark", type=int, default=5, help="offenders marked (default: 5)")
+    _add_profiling_options(diff)
     return parser
+
+
+def _add_profiling_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repo", type=Path, default=Path("."), help="the git repository")
+    parser.add_argument(
+        "--min-time",
+        type=float,
+        default=1.0,
+        help="seconds of calls profiled per benchmark combination (default: 1)",
+    )
 
 
 def _machine(results: Path, asked: str | None) -> str:
@@ -62,14 +117,93 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK if records else EXIT_FINDINGS
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"report": cmd_report}
+def _progress(message: str) -> None:
+    print(f"alphapulse-perf: {message}", file=sys.stderr)
+
+
+def _write(path: Path, data: str) -> None:
+    try:
+        write_atomic(path, data)
+    except OSError as err:
+        raise UsageError(f"{path}: cannot be written ({err.strerror})") from None
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    commit = resolve(args.commit, args.repo)
+    out = args.out if args.out is not None else Path("profiles") / commit[:8]
+    outcomes = profile_benchmarks(
+        args.repo, commit, args.regex, out, args.min_time, progress=_progress
+    )
+    for o in outcomes:
+        if o.status == "ok":
+            print(f"{o.case.label}: {o.calls} calls -> {o.txt} (.prof, .svg)")
+        else:
+            print(f"{o.case.label}: {o.status}: {o.message.rstrip()}", file=sys.stderr)
+    failed = any(o.status == "failed" for o in outcomes)
+    return EXIT_FINDINGS if failed or all(o.status != "ok" for o in outcomes) else EXIT_OK
+
+
+def _bench_captures(args: argparse.Namespace) -> tuple[Path, Path]:
+    """`--bench X --from A --to B`: X profiled at both commits; the two `.prof` files."""
+    paths = []
+    for rev in (args.from_rev, args.to_rev):
+        commit = resolve(rev, args.repo)
+        (outcome,) = profile_benchmarks(
+            args.repo, commit, args.bench, args.out / commit[:8], args.min_time,
+            expect_one=True, progress=_progress,
+        )  # fmt: skip
+        if outcome.prof is None:
+            why = f"{outcome.status}: {outcome.message.rstrip()}"
+            raise ProfileError(f"{outcome.case.label} at {commit[:8]}: {why}")
+        paths.append(outcome.prof)
+    return paths[0], paths[1]
+
+
+def cmd_profile_diff(args: argparse.Namespace) -> int:
+    bench = (args.bench, args.from_rev, args.to_rev)
+    if args.captures and any(bench):
+        raise UsageError("give two capture files or --bench/--from/--to, not both")
+    if any(bench) and not all(bench):
+        raise UsageError("--bench, --from and --to go together")
+    if not any(bench) and len(args.captures) != 2:
+        raise UsageError("give two capture files (before, after) or --bench X --from A --to B")
+    if args.top < 1 or args.mark < 0:
+        raise UsageError("--top must be at least 1 and --mark at least 0")
+    before_path, after_path = (
+        _bench_captures(args) if args.bench else (Path(args.captures[0]), Path(args.captures[1]))
+    )
+    after = load_capture(after_path)
+    diff = compare_captures(
+        load_capture(before_path), after, Normalisation(args.normalise), args.sort
+    )
+    table = render_diff(diff, args.format, args.top)
+    if args.output is not None:
+        _write(args.output, table)
+    else:
+        sys.stdout.write(table)
+    picture = args.flamegraph
+    if picture is None and args.bench:  # captures are in OUT/<commit8>/
+        revs = f"{before_path.parent.name}-{after_path.parent.name}"
+        picture = args.out / f"{after_path.stem}.{revs}.svg"
+    if picture is not None:
+        title = f"{after_path}\nagainst {before_path}: the top offenders are marked"
+        _write(picture, render_flamegraph(after, title, offender_marks(diff, args.mark)))
+        print(f"flame graph: {picture}", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "report": cmd_report,
+    "profile": cmd_profile,
+    "profile-diff": cmd_profile_diff,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (ResultsError, RevisionError, UsageError) as err:
+    except (CaptureError, ProfileError, ResultsError, RevisionError, UsageError) as err:
         print(f"alphapulse-perf: {err}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `alphapulse-perf ... | head`

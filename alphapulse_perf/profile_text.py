@@ -71,7 +71,10 @@ def render_summary(capture: Capture, top: int = 25, title: str | None = None) ->
     ]
     entry = capture.entry
     if entry is not None:
-        lines.append(f"entry    {entry.key.label}: {entry.calls:,} calls, {entry.cumulative:.6f} s")
+        lines.append(
+            f"entry    {entry.key.label}: {capture.root_calls(entry):,} calls, "
+            f"{entry.cumulative:.6f} s"
+        )
     for by in ("cumulative", "own"):
         shown = top_functions(capture, by, top)
         lines += ["", f"top {len(shown)} by {by} time", *_table(shown, by, total)]

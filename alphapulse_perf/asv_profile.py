@@ -1,0 +1,265 @@
+"""`alphapulse-perf profile`: asv benchmarks profiled at a commit, in asv's environment of it.
+
+Why not `asv profile` or `asv run --profile` as they are: `asv run --profile` stores one profile
+per benchmark with all parameter combinations added together, and `asv profile` takes one
+combination at a time, behind a regular expression whose parentheses must be escaped, and profiles
+a single call (for a benchmark of a millisecond that is mostly timer noise). Here asv does what it
+does best: its configuration picks the environment, `Environment.install_project` builds and
+installs the commit into it (the same calls `asv profile` makes), and asv_runner, inside that
+environment, discovers the suite and sets each benchmark up (`_asv_profile_runner.py`). Each
+parameter combination is then called for about `min_time` seconds under cProfile, and gets its
+own `.prof`, `.txt` and `.svg`.
+
+asv reads `pyproject.toml` and `asv.conf.json` from the working directory, so the asv calls run
+from the repository's root (and come back). They share asv's environment directory with `asv run`:
+do not profile in a repository where `asv run` is running at the same time.
+
+Selecting: a benchmark combination is chosen when REGEX matches (`re.search`) its name or its
+label `name(p1, p2)` (asv's form: parameters as asv shows them), or when REGEX appears in the label
+as plain text: `time_detect(1000)` selects one combination without escaping the parentheses,
+`time_detect` all of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import itertools
+import json
+import marshal
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alphapulse_perf.atomic_files import write_atomic
+from alphapulse_perf.capture_files import capture_name
+from alphapulse_perf.captures import (
+    CaptureError,
+    capture_from_stats,
+    load_stats,
+    without_profiler_frames,
+)
+from alphapulse_perf.flamegraph import render_flamegraph
+from alphapulse_perf.profile_text import render_summary
+
+__all__ = [
+    "BenchmarkCase",
+    "CaseOutcome",
+    "ProfileError",
+    "profile_benchmarks",
+    "select_cases",
+]
+
+RUNNER = Path(__file__).with_name("_asv_profile_runner.py")
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be made as asked (no such benchmark, asv could not set up, ...)."""
+
+
+@dataclass(frozen=True)
+class BenchmarkCase:
+    """One benchmark with one parameter combination (`index` in asv's order; -1: none)."""
+
+    name: str
+    index: int
+    params: tuple[str, ...]
+    param_names: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """asv's form: `name(1000)`, `name(10, 1000)`, or the name alone."""
+        return f"{self.name}({', '.join(self.params)})" if self.params else self.name
+
+    @property
+    def stem(self) -> str:
+        """The file name: `name(candles=1000)`, quotes of string parameters dropped."""
+        if not self.params:
+            return capture_name(self.name)
+        inner = ",".join(
+            f"{n}={v.strip(chr(39) + chr(34))}"
+            for n, v in zip(self.param_names, self.params, strict=True)
+        )
+        return capture_name(f"{self.name}({inner})")
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    case: BenchmarkCase
+    status: str  # "ok", "skipped", "failed"
+    calls: int
+    message: str
+    prof: Path | None = None
+    txt: Path | None = None
+    svg: Path | None = None
+
+
+def _matches(pattern: str, case: BenchmarkCase) -> bool:
+    if pattern in case.label:
+        return True
+    try:
+        regex = re.compile(pattern)
+    except re.error:
+        return False  # `time_detect(1000` is plain text, already tried
+    return bool(regex.search(case.name) or regex.search(case.label))
+
+
+def select_cases(listing: Sequence[Mapping[str, Any]], pattern: str) -> list[BenchmarkCase]:
+    """The benchmark combinations of `listing` (asv_runner's discovery) that `pattern` selects.
+
+    A pattern that selects some combinations of a benchmark by its label selects only those; one
+    that matches a benchmark's name selects all its combinations.
+    """
+    chosen = []
+    for bench in listing:
+        name = str(bench["name"])
+        params = [list(map(str, p)) for p in bench.get("params") or []]
+        names = tuple(map(str, bench.get("param_names") or []))
+        if params:
+            cases = [
+                BenchmarkCase(name, i, tuple(combo), names)
+                for i, combo in enumerate(itertools.product(*params))
+            ]
+        else:
+            cases = [BenchmarkCase(name, -1, (), ())]
+        chosen += [c for c in cases if _matches(pattern, c)]
+    return chosen
+
+
+@contextlib.contextmanager
+def _working_directory(path: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+class _AsvEnvironment:
+    """The first environment of the repository's asv configuration, with `commit` installed."""
+
+    def __init__(self, repo: Path, commit: str) -> None:
+        config_file = repo / "asv.conf.json"
+        if not config_file.is_file():
+            raise ProfileError(f"{config_file}: no asv configuration there")
+        util: Any = importlib.import_module("asv.util")
+        environment: Any = importlib.import_module("asv.environment")
+        try:
+            conf = importlib.import_module("asv.config").Config.load(str(config_file))
+            environments = list(environment.get_environments(conf, None, verbose=False))
+            if not environments:
+                raise ProfileError(f"{config_file}: asv finds no environment to run in")
+            self.env = environments[0]
+            asv_repo = importlib.import_module("asv.repo").get_repo(conf)
+            self.env.create()
+            self.env.install_project(conf, asv_repo, commit)
+        except (util.UserError, util.ProcessError, environment.EnvironmentUnavailable) as err:
+            raise ProfileError(
+                f"asv could not prepare {commit[:8]} in its environment: {err}"
+            ) from None
+        self.benchmark_dir = str((repo / conf.benchmark_dir).resolve())
+        self.name = str(self.env.name)
+
+    def run(self, args: Sequence[str], cwd: str) -> None:
+        """The runner script in the environment's Python; its failure becomes a ProfileError."""
+        stdout, stderr, code = self.env.run(
+            [str(RUNNER), *args],
+            cwd=cwd,
+            env=dict(os.environ, **self.env.env_vars),
+            valid_return_codes=None,
+            return_stderr=True,
+            dots=False,
+            display_error=False,
+            timeout=None,
+        )
+        if code != 0:
+            raise ProfileError(
+                f"the profile runner failed in {self.name} (exit {code}):\n"
+                f"{(stdout + stderr)[-2000:]}"
+            )
+
+
+def _write_outputs(case: BenchmarkCase, raw: Path, out_dir: Path, title: str) -> CaseOutcome:
+    """The runner's capture, less the profiler's own frame, as `.prof`, `.txt` and `.svg`."""
+    try:
+        stats = without_profiler_frames(load_stats(raw))
+    except CaptureError as err:
+        return CaseOutcome(case, "failed", 0, f"the runner's capture is unreadable: {err}")
+    prof = out_dir / f"{case.stem}.prof"
+    capture = capture_from_stats(stats, str(prof))
+    write_atomic(prof, marshal.dumps(stats))
+    txt = write_atomic(out_dir / f"{case.stem}.txt", render_summary(capture, title=title))
+    svg = write_atomic(out_dir / f"{case.stem}.svg", render_flamegraph(capture, title))
+    return CaseOutcome(case, "ok", 0, "", prof, txt, svg)
+
+
+def profile_benchmarks(
+    repo: Path,
+    commit: str,
+    pattern: str,
+    out_dir: Path,
+    min_time: float = 1.0,
+    max_calls: int = 10_000,
+    expect_one: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> list[CaseOutcome]:
+    """Profile every combination `pattern` selects at `commit` (a full hash) into `out_dir`.
+
+    Writes `<stem>.prof`, `<stem>.txt` and `<stem>.svg` per combination (see `BenchmarkCase.stem`).
+    Raises ProfileError when nothing is selected (or, with `expect_one`, more than one
+    combination) or asv cannot prepare the environment; a benchmark that fails or skips is
+    reported in its `CaseOutcome`. `progress` is told each step (building an environment
+    takes a while the first time).
+    """
+    say = progress or (lambda message: None)
+    repo = repo.resolve()
+    out_dir = out_dir.resolve()
+    with _working_directory(repo), tempfile.TemporaryDirectory() as scratch:
+        say(f"installing {commit[:8]} in asv's environment (built on first use)")
+        env = _AsvEnvironment(repo, commit)
+        listing_file = Path(scratch) / "benchmarks.json"
+        env.run(["list", env.benchmark_dir, str(listing_file)], scratch)
+        listing = json.loads(listing_file.read_text())
+        cases = select_cases(listing, pattern)
+        if not cases:
+            raise ProfileError(
+                f"no benchmark of {env.benchmark_dir} matches {pattern!r} at {commit[:8]}"
+            )
+        if expect_one and len(cases) > 1:
+            raise ProfileError(
+                f"{pattern!r} selects {len(cases)} benchmark combinations, name one: "
+                + ", ".join(c.label for c in cases[:6])
+                + (", ..." if len(cases) > 6 else "")
+            )
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ProfileError(f"{out_dir}: cannot be created ({err.strerror})") from None
+        outcomes = []
+        for case in cases:
+            say(f"profiling {case.label} at {commit[:8]}")
+            raw, result = Path(scratch) / "raw.prof", Path(scratch) / "result.json"
+            raw.unlink(missing_ok=True)
+            env.run(
+                ["profile", env.benchmark_dir, case.name, str(case.index), str(min_time),
+                 str(max_calls), str(raw), str(result)],
+                scratch,
+            )  # fmt: skip
+            reported = json.loads(result.read_text())
+            if reported["status"] != "ok":
+                outcomes.append(CaseOutcome(case, reported["status"], 0, str(reported["message"])))
+                continue
+            title = f"{case.label} at {commit[:8]}: {reported['calls']} calls under cProfile"
+            written = _write_outputs(case, raw, out_dir, title)
+            outcomes.append(
+                CaseOutcome(
+                    case, written.status, int(reported["calls"]), written.message,
+                    written.prof, written.txt, written.svg,
+                )
+            )  # fmt: skip
+        return outcomes
