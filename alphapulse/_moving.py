@@ -140,6 +140,28 @@ def _weights(rec: Recurrence, chunk: int, count: int) -> tuple[Float, Float, Flo
 
 
 @lru_cache(maxsize=64)
+def newest_weights(rec: Recurrence, n: int) -> Float:
+    """Weights `w` (n values, read-only) such that `x @ w` is the recurrence `rec` of `x` (n
+    columns, from column 0) at its last column, n - 1: the recurrence unrolled.
+
+    Each value of the seed window weighs `a**(n-1-start) / (window length)`, each later value
+    `gain * a**(its age)`, nothing before the window. For the newest value only, one weighted sum
+    replaces the scan. A weight under 1e-300 is set to 0: the value is forgotten either way, and a
+    denormal weight would make every product with it some 100 times slower.
+    """
+    w = np.zeros(n)
+    if n > rec.start:
+        ages = np.arange(n - 2 - rec.start, -1, -1, dtype=np.float64)  # of columns start+1..n-1
+        w[rec.start + 1 :] = rec.gain * np.power(rec.a, ages)
+        w[rec.seed_from : rec.start + 1] = rec.a ** float(n - 1 - rec.start) / (
+            rec.start + 1 - rec.seed_from
+        )
+        w[w < 1e-300] = 0.0
+    w.flags.writeable = False
+    return w
+
+
+@lru_cache(maxsize=64)
 def _doubled_weights(rec: Recurrence, chunk: int, count: int) -> Float:
     """Input weights of `rec` each repeated twice, for the two lanes of a pair, read-only."""
     w = np.repeat(_weights(rec, chunk, count)[0], 2)
@@ -251,7 +273,7 @@ class Scan:
 
     def run(self) -> None:
         """Prefix-sum every lane within each chunk, two lanes per complex cumsum."""
-        np.cumsum(self._pairs, axis=-1, out=self._pairs)
+        np.add.accumulate(self._pairs, axis=-1, out=self._pairs)  # np.cumsum without its wrappers
 
     def window_sum(self, k: int, period: int, out: Float) -> Float:
         """Sum of lane `k` over the `period` values ending at each column `t >= period - 1`."""

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from alphapulse.candles import CandleBatch, Candles
-from alphapulse.indicators import compute_indicators
+from alphapulse.indicators import INDICATORS, newest_indicators
 from alphapulse.patterns import geometry_of, pattern_matrix
 from alphapulse.signals import (
     INDICATOR_CONFIDENCE,
@@ -25,6 +25,9 @@ from alphapulse.signals import (
 )
 
 __all__ = ["Detection", "detect", "detect_arrays", "scan"]
+
+# `Direction(x)` goes through the enum machinery (about a microsecond); a lookup does not.
+_DIRECTIONS = {int(d): d for d in Direction}
 
 
 @dataclass(frozen=True)
@@ -56,30 +59,31 @@ def detect_arrays(
     volume: NDArray[np.float64],
 ) -> list[Detection]:
     """Detect on validated 2-D arrays, one row a symbol (`timestamp` holds each row's newest)."""
-    indicators = compute_indicators(open, high, low, close, volume)
+    newest = newest_indicators(open, high, low, close, volume)  # (indicators, symbols)
     g, _ = geometry_of(open, high, low, close)
     names, matrix = pattern_matrix(g)
 
-    ind_names = list(indicators)
-    newest = np.stack([indicators[name][:, -1] for name in ind_names])  # (indicators, symbols)
-    last = dict(zip(ind_names, newest, strict=True))
+    last = dict(zip(INDICATORS, newest, strict=True))
     votes = indicator_votes(last, close[:, -1])
     newest_patterns = matrix[:, :, -1]  # (patterns, symbols)
     direction, confidence = score_patterns(
         names, newest_patterns, last["VOLUME_RATIO"], last["RSI_14"]
     )
-    counts = np.count_nonzero(matrix, axis=-1)  # (patterns, symbols)
+    # Hits per (pattern, symbol). Summing the mask as int32 costs half of `np.count_nonzero` with
+    # an axis, which sums it as int64 (on 100 symbols 2 ms against 4).
+    counts = np.add.reduce(matrix != 0, axis=-1, dtype=np.int32)
 
     # Packaging: the only per-symbol Python, proportional to the signals found.
+    stamps = timestamp.tolist()
     signals: list[list[Signal]] = [[] for _ in symbols]
     for source, (vote, value) in votes.items():
         for s in np.flatnonzero(vote).tolist():
             signals[s].append(
                 Signal(
                     symbols[s],
-                    int(timestamp[s]),
+                    stamps[s],
                     source,
-                    Direction(int(vote[s])),
+                    _DIRECTIONS[int(vote[s])],
                     INDICATOR_CONFIDENCE,
                     float(value[s]),
                 )
@@ -88,9 +92,9 @@ def detect_arrays(
         signals[s].append(
             Signal(
                 symbols[s],
-                int(timestamp[s]),
+                stamps[s],
                 names[p],
-                Direction(int(direction[p, s])),
+                _DIRECTIONS[int(direction[p, s])],
                 float(confidence[p, s]),
                 float(newest_patterns[p, s]),
             )
@@ -100,10 +104,10 @@ def detect_arrays(
     return [
         Detection(
             symbol,
-            int(timestamp[s]),
+            stamps[s],
             tuple(signals[s]),
             dict(zip(names, count_rows[s], strict=True)),
-            dict(zip(ind_names, newest_rows[s], strict=True)),
+            dict(zip(INDICATORS, newest_rows[s], strict=True)),
         )
         for s, symbol in enumerate(symbols)
     ]

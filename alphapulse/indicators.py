@@ -25,6 +25,10 @@ The arithmetic is TA-Lib's, not a textbook's, so the numbers match:
   volumes is NaN (0/0). TA-Lib's running total comes back to exactly 0 there whenever the volumes
   are whole numbers; with fractional ones it may keep a rounding residue and give 0 instead.
 
+`newest_indicators` gives each one's value on the newest candle only, which is what detection
+scores, from the newest windows and weighted sums instead of whole series: equal to TA-Lib's to
+the same tolerance, and row for row (bit for bit) what its 1-D calls give, too.
+
 How it runs without a loop over candles or symbols is in `alphapulse._moving`: every running sum
 and recurrence is a cumsum. `compute_indicators` runs three, two series per complex cumsum: both
 EMAs, RSI's gains and losses, volume and true range; the anchored close deviations (SMA 20/50,
@@ -38,6 +42,7 @@ inputs beyond ~1e170 in magnitude overflow the chunk scaling.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from numbers import Integral, Real
 
 import numpy as np
@@ -54,6 +59,7 @@ from alphapulse._moving import (
     ema_recurrence,
     fading,
     moment_block,
+    newest_weights,
     pad,
     shift_sum3,
     wilder_recurrence,
@@ -69,6 +75,7 @@ __all__ = [
     "compute_indicators",
     "ema",
     "macd",
+    "newest_indicators",
     "rsi",
     "sma",
     "stoch",
@@ -557,6 +564,12 @@ _WARMUPS = (
 )
 
 
+@lru_cache(maxsize=64)
+def _main_chunk(n: int) -> int:
+    """The chunk length of `compute_indicators`' main scan for `n` candles (the same few recur)."""
+    return chunk_length(n, (_R_EMA12, _R_EMA26, _R_WILDER, _R_SIGNAL), 50, moment_block(50))
+
+
 def compute_indicators(
     open: ArrayLike,  # the OHLCV field names are the contract
     high: ArrayLike,
@@ -572,15 +585,177 @@ def compute_indicators(
     (TA-Lib seeds them differently) but derive from them. The outputs are views of one new buffer
     (non-contiguous rows past 1,300 candles, where the width is padded to whole chunks).
     """
+    buf, n, shape = _indicator_buffer(open, high, low, close, volume)
+    return {name: buf[_SLOT[name], :, :n].reshape(shape) for name in INDICATORS}
+
+
+# ---------------------------------------------------------------------------------------------
+# The newest value of each indicator: what detection scores.
+
+# Rows of `compute_indicators`' buffer in `INDICATORS` order (the newest column of short series).
+_NEWEST_ROWS = np.array([_SLOT[name] for name in INDICATORS])
+# From this many candles on every indicator is past its warm-up (SMA 50 is the last).
+_NEWEST_FROM = LOOKBACKS["SMA_50"] + 1
+# STOCH: the windows of 14 candles ending at each of the newest 5, as columns of the newest 18
+# (fast %K at the newest 5 -> slow %K, an SMA 3, at the newest 3 -> %D, their SMA 3).
+_STOCH_WINDOWS = np.arange(5)[:, np.newaxis] + np.arange(14)
+
+
+def newest_indicators(
+    open: ArrayLike, high: ArrayLike, low: ArrayLike, close: ArrayLike, volume: ArrayLike
+) -> Float:
+    """The newest value of each indicator, shape (len(INDICATORS), symbols), rows in that order.
+
+    `compute_indicators`' last column, to the same tolerance against TA-Lib, for detection, which
+    scores the newest candle only. At 1,000 candles numpy calls, not arithmetic, are the cost, so
+    each value is computed from what it depends on rather than as the end of a series: the window
+    indicators (SMA, BBANDS, STOCH, VOLUME_RATIO) from their newest windows; the recurrences
+    (EMA, MACD and its signal, RSI's and ATR's smoothing) as weighted sums of their inputs, the
+    recurrence unrolled (`newest_weights`, `_trend_weights`). A 1-D series is one symbol. Fewer
+    than 50 candles (some value still in its warm-up): `compute_indicators`.
+    """
+    _, h, l, c, v = _as_candles(open=open, high=high, low=low, close=close, volume=volume)
+    n = c.shape[-1]
+    if n < _NEWEST_FROM:
+        if n == 0:
+            raise ValueError("the series are empty: there is no newest candle")
+        buf, _, _ = _indicator_buffer(open, high, low, close, volume)
+        short: Float = buf[_NEWEST_ROWS, :, n - 1]
+        return short
+    hr, lr, cr, vr = (_rows(x) for x in (h, l, c, v))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        values = {
+            **_newest_trend(cr),
+            **_newest_wilder(hr, lr, cr),
+            **_newest_windows(hr, lr, cr, vr),
+        }
+    return np.array([values[name] for name in INDICATORS])  # (np.stack costs three times more)
+
+
+# MACD's fast EMA: seeded on the slow EMA's first bar (column 25) with the average of the 12 closes
+# ending there, as TA_INT_MACD does (see `_macd_line_into`).
+_R_MACD_FAST = ema_recurrence(12, seed_from=26 - 12)
+
+
+@lru_cache(maxsize=32)
+def _trend_weights(n: int) -> Float:
+    """Weights of EMA_12, EMA_26, MACD and MACD_SIGNAL on the newest of `n` closes: one row each
+    of a read-only (4, n) array, each value the weighted sum of the closes.
+
+    All four are linear in the closes. The EMAs' weights are `newest_weights`; MACD's line is the
+    fast EMA minus the slow one. Its signal, an EMA 9 of the line, weighs close i by the sum over
+    the line's values t of (the signal's weight of t) x (the line's weight of i at t): each EMA's
+    share is that EMA run backwards over the signal's weights (`_carried_back`).
+    """
+    signal = newest_weights(_R_SIGNAL, n)
+    weights = np.array(
+        [
+            newest_weights(_R_EMA12, n),
+            newest_weights(_R_EMA26, n),
+            newest_weights(_R_MACD_FAST, n) - newest_weights(_R_EMA26, n),
+            _carried_back(_R_MACD_FAST, signal) - _carried_back(_R_EMA26, signal),
+        ]
+    )
+    weights.flags.writeable = False
+    return weights
+
+
+def _carried_back(rec: Recurrence, u: Float) -> Float:
+    """`v` with `v[i]` = sum over t of `u[t]` x (the weight of x[i] in the recurrence at t).
+
+    After the seed a value's weight at t is `gain * a**(t - i)`, so `v[i] = gain * b[i]` with
+    `b[i] = u[i] + a * b[i + 1]`: the recurrence run backwards over `u` (a scan of the reversed
+    weights). Each value of the seed window weighs `a**(t - start) / length`: `b[start] / length`.
+    """
+    n = len(u)
+    back = _solve_rows(u[np.newaxis, ::-1].copy(), Recurrence(rec.a, 1.0, 0, 0))[0, ::-1]
+    v = np.zeros(n)
+    v[rec.start + 1 :] = rec.gain * back[rec.start + 1 :]
+    v[rec.seed_from : rec.start + 1] = back[rec.start] / (rec.start + 1 - rec.seed_from)
+    return v
+
+
+def _newest_trend(c: Float) -> dict[str, Float]:
+    """EMA_12, EMA_26 and MACD's three values on the newest candle of each row of `c` (n > 33):
+    weighted sums of the closes (`_trend_weights`)."""
+    weights = _trend_weights(c.shape[1])
+    ema12, ema26, macd, signal = np.add.reduce(c[:, np.newaxis, :] * weights, axis=2).T
+    return {
+        "EMA_12": ema12,
+        "EMA_26": ema26,
+        "MACD": macd,
+        "MACD_SIGNAL": signal,
+        "MACD_HIST": macd - signal,
+    }
+
+
+def _newest_wilder(h: Float, l: Float, c: Float) -> dict[str, Float]:
+    """RSI_14 and ATR_14 on the newest candle: Wilder's smoothing of the gains, the losses and
+    the true ranges of candles 1..n-1, each a weighted sum with the smoothing's weights."""
+    weights = newest_weights(_R_WILDER, c.shape[1])[1:]  # of candles 1..n-1
+    change = c[:, 1:] - c[:, :-1]
+    gain = np.maximum(change, 0.0)
+    loss = gain - change  # exact: gain is 0 or the change itself
+    prev = c[:, :-1]
+    true_range = np.maximum(h[:, 1:], prev)
+    true_range -= np.minimum(l[:, 1:], prev)  # as `_true_range`
+    gains, losses = _weighted_sum(gain, weights), _weighted_sum(loss, weights)
+    total = np.maximum(gains + losses, _TINY)  # 0 where the total is 0, as `_rsi_into`
+    return {"RSI_14": 100.0 * (gains / total), "ATR_14": _weighted_sum(true_range, weights)}
+
+
+def _weighted_sum(x: Float, weights: Float) -> Float:
+    """`x @ weights` row by row, each row summed alike however many there are.
+
+    Not `@`: BLAS sums a row differently in a batch than alone, and a symbol in `scan` must get
+    the very values `detect` gives it. numpy's reduction along a row is the same for every row.
+    """
+    weighted: Float = np.add.reduce(x * weights, axis=1)
+    return weighted
+
+
+def _newest_windows(h: Float, l: Float, c: Float, v: Float) -> dict[str, Float]:
+    """SMA_20, SMA_50, BBANDS, VOLUME_RATIO and STOCH on the newest candle, from its windows."""
+    # Deviations from the newest close: exactly 0 in a window without a move (TA-Lib's bands are
+    # then flat), and small, so the variance from their sums does not cancel.
+    dev = c[:, -20:] - c[:, -1:]
+    mean = np.add.reduce(dev, axis=1) / 20
+    variance = np.add.reduce(dev * dev, axis=1) / 20 - mean * mean
+    width = np.sqrt(np.maximum(variance, 0.0))  # clamped against rounding, as `_bands_into`
+    width *= 2.0
+    middle = c[:, -1] + mean
+    # STOCH, as `_stoch_into`: fast %K where the range is not flat (TA_IS_ZERO_SCALED), else 0.
+    highest = np.maximum.reduce(h[:, -18:][:, _STOCH_WINDOWS], axis=2)
+    lowest = np.minimum.reduce(l[:, -18:][:, _STOCH_WINDOWS], axis=2)
+    span = highest - lowest
+    span[span <= np.abs(highest + lowest) * _SCALED_ZERO] = np.inf  # x / inf = 0
+    fast_k = (c[:, -5:] - lowest) / (span / 100.0)
+    slow_k = (fast_k[:, :-2] + fast_k[:, 1:-1] + fast_k[:, 2:]) / 3  # as `shift_sum3`
+    return {
+        "SMA_20": middle,
+        "BB_MIDDLE": middle,
+        "BB_UPPER": middle + width,
+        "BB_LOWER": middle - width,
+        "SMA_50": np.add.reduce(c[:, -50:], axis=1) / 50,
+        "VOLUME_RATIO": v[:, -1] / (np.add.reduce(v[:, -20:], axis=1) / 20),
+        "STOCH_K": slow_k[:, 2],
+        "STOCH_D": (slow_k[:, 0] + slow_k[:, 1] + slow_k[:, 2]) / 3,
+    }
+
+
+def _indicator_buffer(
+    open: ArrayLike, high: ArrayLike, low: ArrayLike, close: ArrayLike, volume: ArrayLike
+) -> tuple[Float, int, tuple[int, ...]]:
+    """Every indicator in one new buffer (rows in `_ORDER`, symbols, width >= n), NaN warm-ups;
+    with the number of candles n and the input's shape."""
     _, h, l, c, v = _as_candles(open=open, high=high, low=low, close=close, volume=volume)
     shape = c.shape
     hr, lr, cr, vr = (_rows(x) for x in (h, l, c, v))
     rows, n = cr.shape
     if n <= LOOKBACKS["EMA_12"]:
-        return {name: np.full(shape, np.nan) for name in INDICATORS}
-    recs = (_R_EMA12, _R_EMA26, _R_WILDER, _R_SIGNAL)
+        return np.full((len(_ORDER), rows, n), np.nan), n, shape
     ws = workspace()
-    scan = Scan(rows, n, 6, chunk_length(n, recs, 50, moment_block(50)), ws, "main")
+    scan = Scan(rows, n, 6, _main_chunk(n), ws, "main")
     width = scan.width
     buf = np.empty((len(_ORDER), rows, width))
     h2, l2, c2, v2 = (pad(x, width) for x in (hr, lr, cr, vr))
@@ -588,7 +763,7 @@ def compute_indicators(
         _compute_into(h2, l2, c2, v2, scan, buf, ws)
     for first, last, warmup in _WARMUPS:
         buf[first:last, :, :warmup] = np.nan
-    return {name: buf[_SLOT[name], :, :n].reshape(shape) for name in INDICATORS}
+    return buf, n, shape
 
 
 def _compute_into(

@@ -468,3 +468,42 @@ def test_recurrence_precision_over_10000_candles(period: int) -> None:
         want[t] = y
     got = ind.ema(x, period)
     np.testing.assert_allclose(got[period - 1 :], want[period - 1 :], rtol=1e-12)
+
+
+def assert_newest_matches(
+    o: np.ndarray, h: np.ndarray, l: np.ndarray, c: np.ndarray, v: np.ndarray
+) -> None:
+    """`newest_indicators` (what detection scores) against TA-Lib's newest values."""
+    ours = ind.newest_indicators(o, h, l, c, v)
+    theirs = talib_indicators(o, h, l, c, v)
+    assert ours.shape == (len(INDICATORS), 1)
+    for row, name in enumerate(INDICATORS):
+        assert_same(name, ours[row], theirs[name][-1:], c)
+
+
+@pytest.mark.parametrize(("symbol", "n", "seed"), WALKS)
+def test_newest_indicators_on_walks(symbol: str, n: int, seed: int) -> None:
+    assert_newest_matches(*walk(symbol, n, seed))
+
+
+@pytest.mark.parametrize("n", [49, 50, 51, 63, 64, 65, 100, 399, 1000, 8760])
+def test_newest_indicators_around_lengths(n: int) -> None:
+    assert_newest_matches(*walk("ETHUSDT", n, 12))
+
+
+@pytest.mark.parametrize("shape", sorted(NAMED_SHAPES))
+def test_newest_indicators_on_adversarial_shapes(shape: str) -> None:
+    assert_newest_matches(*NAMED_SHAPES[shape]())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(candles=ohlcv_candles(min_size=50, max_size=300))
+def test_newest_indicators_on_generated_candles(candles: Arrays) -> None:
+    assert_newest_matches(*candles)
+
+
+def test_newest_indicators_2d_rows_equal_1d_bit_for_bit() -> None:
+    rows = [walk(s, 700, 3) for s in ("BTCUSDT", "ETHUSDT", "ADAUSDT")]
+    both = ind.newest_indicators(*(np.stack([r[k] for r in rows]) for k in range(5)))
+    for k, row in enumerate(rows):
+        np.testing.assert_array_equal(both[:, k : k + 1], ind.newest_indicators(*row))

@@ -20,7 +20,7 @@ from alphapulse.patterns import (  # noqa: F401  (importing a module registers i
     two_candle,
 )
 from alphapulse.patterns._geometry import Geometry
-from alphapulse.patterns._registry import SPECS, PatternSpec
+from alphapulse.patterns._registry import SPECS, PatternSpec, write
 
 __all__ = ["PATTERNS", "PatternFunction", "detect_patterns", "geometry_of", "pattern_matrix"]
 
@@ -94,12 +94,21 @@ def pattern_matrix(
 
 
 def _candle_major(g: Geometry, specs: list[PatternSpec]) -> NDArray[np.int32]:
-    """The patterns' outputs as one int32 array (patterns, candles, symbols), block by block."""
+    """The patterns' outputs as one int32 array (patterns, candles, symbols), block by block.
+
+    Each kernel's output is written but for its scalar value (100, -100...), which is multiplied
+    in for every pattern of a block at once (see `write`).
+    """
     out = np.empty((len(specs), g.n, g.symbols), dtype=np.int32)
     out[:, : max((spec.lookback for spec in specs), default=0)] = 0  # every warm-up at once
     for symbols, part in g.blocks():
+        values = []
         for rows, spec in zip(out, specs, strict=True):
-            spec.run(part, out=rows[:, symbols])
+            value = 1
+            if part.n > spec.lookback:
+                value = write(spec.kernel(part, spec.lookback), rows[spec.lookback :, symbols])
+            values.append(value)
+        out[:, :, symbols] *= np.array(values, dtype=np.int32)[:, np.newaxis, np.newaxis]
     return out
 
 

@@ -2,7 +2,7 @@
 
 A pattern is written once as a kernel `(geometry, lookback) -> Signal` for candles [lookback, n)
 (candle-major, like the geometry) that ends with `return signal(...)`; `register` records it with
-its lookback, and `run` writes the signal as TA-Lib's int32 values after a warm-up of zeros.
+its lookback, and `write` writes the signal as TA-Lib's int32 values.
 """
 
 from __future__ import annotations
@@ -32,19 +32,28 @@ def signal(
 ) -> Signal:
     """TA-Lib's value where `hit`, else 0; times `color` (TA_CANDLECOLOR, +1 or -1) if given.
 
-    The one way kernels emit output: `PatternSpec.run` writes it into the output array with a
-    cast and in-place products, no temporary and no `np.where` (which costs three times as much
-    at 1,000 candles, and on many symbols ten times more again: a branch per element).
+    The one way kernels emit output: `write` turns it into int32 with a cast and in-place
+    products, no temporary and no `np.where` (which costs three times as much at 1,000 candles,
+    and on many symbols ten times more again: a branch per element).
     """
     return Signal(hit, value, color)
 
 
-def write(s: Signal, out: NDArray[np.int32]) -> None:
-    """Write the signal's int32 values into `out`, an array of its shape."""
+def write(s: Signal, out: NDArray[np.int32]) -> int:
+    """Write the signal as int32 into `out` (an array of its shape), all but a scalar value,
+    which it returns (1 if the value is an array, written already).
+
+    The caller multiplies the scalar values of all the patterns in with one product over their
+    block of outputs: one numpy call instead of one per pattern, where calls, not arithmetic,
+    are the cost at 1,000 candles.
+    """
     out[...] = s.hit  # a casting copy (cheaper than `np.copyto` at 1,000 candles)
     if s.color is not None:
         out *= s.color
-    out *= s.value
+    if isinstance(s.value, np.ndarray):
+        out *= s.value
+        return 1
+    return s.value
 
 
 Kernel = Callable[[Geometry, int], Signal]
@@ -52,23 +61,15 @@ Kernel = Callable[[Geometry, int], Signal]
 
 @dataclass(frozen=True)
 class PatternSpec:
-    """A TA-Lib pattern: its function name, how many candles it needs before its first output."""
+    """A TA-Lib pattern: its function name, how many candles it needs before its first output.
+
+    Its `kernel(g, lookback)` gives the signal of candles `[lookback, n)` when `g.n > lookback`;
+    TA-Lib's output is 0 before (the warm-up).
+    """
 
     name: str
     lookback: int
     kernel: Kernel
-
-    def run(self, g: Geometry, out: NDArray[np.int32] | None = None) -> NDArray[np.int32]:
-        """TA-Lib's output for every candle, candle-major (candles, symbols): 0 for the warm-up,
-        then the kernel's values.
-
-        `out`, when given, is an int32 array of that shape whose warm-up candles are zero already.
-        """
-        if out is None:
-            out = np.zeros((g.n, g.symbols), dtype=np.int32)
-        if g.n > self.lookback:
-            write(self.kernel(g, self.lookback), out[self.lookback :])
-        return out
 
 
 SPECS: dict[str, PatternSpec] = {}
