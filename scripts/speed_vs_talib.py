@@ -2,9 +2,10 @@
 
 The figures that matter are ratios (ours / TA-Lib's) measured in this one process, with the two
 workloads interleaved, because absolute times drift on a shared machine. TA-Lib computes the same
-15 indicator outputs and 36 patterns, one symbol at a time, as AlphaPulse did before this core.
+15 indicator outputs and 36 patterns, one symbol at a time (the suite's `talib_detection`). The asv
+suite tracks the same ratios (`bench_talib.Ratios`); this script is the quick look without asv.
 
-    .venv/bin/python scripts/speed_vs_talib.py [--quick]
+    .venv/bin/python -m scripts.speed_vs_talib [--quick]
 """
 
 from __future__ import annotations
@@ -16,32 +17,14 @@ import sys
 import time
 from collections.abc import Callable
 
-import numpy as np
-
 import alphapulse
 from alphapulse import SYMBOLS, detect, scan, synthetic_batch, synthetic_candles
-from alphapulse.patterns import PATTERNS
+from benchmarks.bench_talib import talib_detection
 
 try:
     import talib
 except ImportError:  # the ratios need the oracle; the summary does not
     talib = None
-
-
-def talib_detect(o: np.ndarray, h: np.ndarray, l: np.ndarray, c: np.ndarray, v: np.ndarray) -> None:
-    """TA-Lib's share of one symbol's detection: the same indicators and patterns."""
-    talib.RSI(c, 14)
-    talib.MACD(c, 12, 26, 9)
-    talib.BBANDS(c, 20, 2, 2, 0)
-    talib.STOCH(h, l, c, 14, 3, 0, 3, 0)
-    talib.ATR(h, l, c, 14)
-    talib.SMA(c, 20)
-    talib.SMA(c, 50)
-    talib.EMA(c, 12)
-    talib.EMA(c, 26)
-    _ = v / talib.SMA(v, 20)
-    for name in PATTERNS:
-        getattr(talib, name)(o, h, l, c)
 
 
 def interleaved(
@@ -98,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nours / TA-Lib, median of {rounds} interleaved rounds (lower is better):")
     one = synthetic_candles("BTCUSDT", 1000)
     arrays = (one.open, one.high, one.low, one.close, one.volume)
-    ours, theirs = interleaved(lambda: detect(one), lambda: talib_detect(*arrays), rounds, 50)
+    ours, theirs = interleaved(
+        lambda: detect(one), lambda: talib_detection(talib, *arrays), rounds, 50
+    )
     print(
         f"  detect, 1 symbol x 1,000 candles: {ours * 1e3:8.3f} ms vs "
         f"{theirs * 1e3:8.3f} ms  ratio {ours / theirs:5.2f}"
@@ -110,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
             for k in range(n_symbols)
         ]
         ours, theirs = interleaved(
-            lambda b=batch: scan(b), lambda r=rows: [talib_detect(*x) for x in r], rounds, 3
+            lambda b=batch: scan(b),
+            lambda r=rows: [talib_detection(talib, *x) for x in r],
+            rounds,
+            3,
         )
         print(
             f"  scan, {n_symbols:3d} symbols x 1,000 candles: {ours * 1e3:8.3f} ms vs "

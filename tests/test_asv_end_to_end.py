@@ -10,31 +10,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from asv_clone import make_clone
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 ASV = str(Path(sys.executable).with_name("asv"))
 USER_MACHINE_FILE = Path(os.path.expanduser("~")) / ".asv-machine.json"
 BENCHMARKS = r"Stages\.time_(patterns|indicators)"
-SLOWER = """
-
-# --- test_asv_end_to_end: the same detection, three times over (real work, not a sleep) ---
-_detect_patterns_once = detect_patterns
-
-
-def detect_patterns(open, high, low, close, names=None):  # type: ignore[no-redef]
-    for _ in range(3):
-        result = _detect_patterns_once(open, high, low, close, names)
-    return result
-"""
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> str:
@@ -48,34 +36,11 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0
 def clone(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Path, dict[str, str], list[str]]]:
-    """A clone of this repository with one slower commit on top, and asv set up inside it."""
+    """The temporary clone with its slower commit, and asv's machine file inside it."""
     before = _stat(USER_MACHINE_FILE)
-    base = tmp_path_factory.mktemp("asv-e2e")
-    home = base / "home"
-    home.mkdir()
-    repo = base / "repo"
-    env = {**os.environ, "HOME": str(home), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}  # fmt: skip
-    run(["git", "clone", "--quiet", "--branch", "main", str(ROOT), str(repo)], base, env)
-    # Today's suite and configuration, as asv applies them to every commit.
-    for name in ("benchmarks", "asv.conf.json"):
-        source = ROOT / name
-        target = repo / name
-        if source.is_dir():
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target)
-    shutil.rmtree(repo / "results", ignore_errors=True)
-    run(["git", "add", "-A"], repo, env)
-    run(["git", "commit", "--quiet", "--allow-empty", "-m", "suite of the working tree"], repo, env)
-    fast = run(["git", "rev-parse", "HEAD"], repo, env).strip()
-    patterns = repo / "alphapulse" / "patterns" / "__init__.py"
-    patterns.write_text(patterns.read_text() + SLOWER)
-    run(["git", "commit", "--quiet", "-am", "slower pattern detection"], repo, env)
-    slow = run(["git", "rev-parse", "HEAD"], repo, env).strip()
-    run([ASV, "machine", "--yes", "--machine", "e2e"], repo, env)
-    yield repo, env, [fast, slow]
+    made = make_clone(tmp_path_factory.mktemp("asv-e2e"))
+    run([ASV, "machine", "--yes", "--machine", "e2e"], made.repo, made.env)
+    yield made.repo, made.env, [made.fast, made.slow]
     assert _stat(USER_MACHINE_FILE) == before, "asv wrote the user's ~/.asv-machine.json"
 
 

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import os
 import pstats
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from asv_clone import make_clone
 
 from alphapulse_perf.asv_profile import BenchmarkCase, select_cases
 from alphapulse_perf.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
 LISTING: list[dict[str, Any]] = [
     {"name": "bench_single_symbol.SingleSymbolDetection.time_detect",
      "params": [["100", "1000", "8760"]], "param_names": ["candles"]},
@@ -68,17 +66,6 @@ class TestSelect:
         assert BenchmarkCase("b.S.time_update", -1, (), ()).stem == "b.S.time_update"
 
 
-SLOWER = """
-
-# --- test_profiling_asv: the same detection, three times over (real work, not a sleep) ---
-_detect_patterns_once = detect_patterns
-
-
-def detect_patterns(open, high, low, close, names=None):  # type: ignore[no-redef]
-    for _ in range(3):
-        result = _detect_patterns_once(open, high, low, close, names)
-    return result
-"""
 BENCH = "bench_stages.Stages.time_patterns"
 PROBE = """
 class Probe:
@@ -94,48 +81,21 @@ class Probe:
 """
 
 
-def git(repo: Path, env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def clone(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Path, list[str]]]:
-    base = tmp_path_factory.mktemp("asv-profile")
-    home = base / "home"
-    home.mkdir()
-    repo = base / "repo"
-    env = {**os.environ, "HOME": str(home), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}  # fmt: skip
-    git(base, env, "clone", "--quiet", "--branch", "main", str(ROOT), str(repo))
-    for name in ("benchmarks", "asv.conf.json"):  # today's suite, as asv applies it
-        source, target = ROOT / name, repo / name
-        if source.is_dir():
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target)
-    (repo / "benchmarks" / "bench_profiling_probe.py").write_text(PROBE)
-    git(repo, env, "add", "-A")
-    git(repo, env, "commit", "--quiet", "--allow-empty", "-m", "suite of the working tree")
-    fast = git(repo, env, "rev-parse", "HEAD")
-    patterns = repo / "alphapulse" / "patterns" / "__init__.py"
-    patterns.write_text(patterns.read_text() + SLOWER)
-    git(repo, env, "commit", "--quiet", "-am", "slower pattern detection")
-    slow = git(repo, env, "rev-parse", "HEAD")
+    made = make_clone(tmp_path_factory.mktemp("asv-profile"), {"bench_profiling_probe.py": PROBE})
     user_home = os.environ.get("HOME")
-    os.environ["HOME"] = str(home)  # asv, run in process by the command, reads it
+    os.environ["HOME"] = str(made.home)  # asv, run in process by the command, reads it
     try:
-        yield repo, [fast, slow]
+        yield made.repo, [made.fast, made.slow]
     finally:
         if user_home is None:
             del os.environ["HOME"]
         else:
             os.environ["HOME"] = user_home
-    assert not (home / ".asv-machine.json").exists()  # profiling needs no machine file
+    assert not (made.home / ".asv-machine.json").exists()  # profiling needs no machine file
 
 
 @pytest.mark.slow
