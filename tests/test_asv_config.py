@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +49,19 @@ def test_every_regex_names_a_benchmark(conf: dict[str, Any], key: str) -> None:
     # asv applies them with re.match (anchored at the start of the name).
     dead = [pattern for pattern in conf[key] if not any(re.match(pattern, n) for n in names)]
     assert dead == []
+
+
+def test_asv_check_passes(tmp_path: Path) -> None:
+    """asv's own discovery and attribute check of the suite (in this environment)."""
+    root = CONF.parent
+    asv = Path(sys.executable).with_name("asv")
+    done = subprocess.run(
+        [str(asv), "check", "--python=same"],
+        cwd=root,
+        env={**os.environ, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No problems found" in done.stdout
