@@ -6,6 +6,7 @@ Exit codes: 0 all good, 1 findings (a regression, a broken budget), 2 bad usage 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,13 +14,19 @@ from pathlib import Path
 from alphapulse_perf import __version__
 from alphapulse_perf.asv_profile import ProfileError, profile_benchmarks
 from alphapulse_perf.atomic_files import write_atomic
+from alphapulse_perf.baselines import BaselineError, load_baselines, remove_baseline, set_baseline
 from alphapulse_perf.captures import CaptureError, load_capture
+from alphapulse_perf.check import load_rounds, resolve_revision, run_check
 from alphapulse_perf.flamegraph import render_flamegraph
 from alphapulse_perf.git import RevisionError, resolve
 from alphapulse_perf.profile_diff import SORTS, Normalisation, compare_captures, offender_marks
 from alphapulse_perf.profile_diff_render import render_diff
+from alphapulse_perf.render_check import FORMATS, render_check
+from alphapulse_perf.render_trend import render_trends
 from alphapulse_perf.results import ResultsError, load_records, machines
+from alphapulse_perf.settings import Settings, SettingsError, load_settings
 from alphapulse_perf.snapshot import render_snapshot, select
+from alphapulse_perf.trend import trends
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -81,7 +88,54 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--mark", type=int, default=5, help="offenders marked (default: 5)")
     _add_profiling_options(diff)
+    _add_check_parsers(commands)
     return parser
+
+
+def _add_settings_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--results", type=Path, help="asv results directory (default: settings' results, results)"
+    )
+    parser.add_argument("--repo", type=Path, default=Path("."), help="the git repository")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path("pyproject.toml"),
+        help="settings file with [tool.alphapulse_perf] (default: pyproject.toml)",
+    )
+
+
+def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser(
+        "check", help="the target commit against a baseline and the budgets; exit 1 on a finding"
+    )
+    _add_settings_options(check)
+    check.add_argument(
+        "--baseline", metavar="NAME|REV", help="named baseline or revision (default: settings')"
+    )
+    check.add_argument("--commit", default="HEAD", help="the target revision (default: HEAD)")
+    check.add_argument("--machine", help="machine name (default: settings', else every machine)")
+    check.add_argument("--format", choices=tuple(FORMATS), default="text")
+    check.add_argument("--output", type=Path, help="write the report here instead of stdout")
+
+    baseline = commands.add_parser("baseline", help="named baselines: set NAME REV, list, rm NAME")
+    actions = baseline.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, helptext in (
+        ("set", "name a commit (replaces an earlier baseline of that name)"),
+        ("list", "the named baselines"),
+        ("rm", "forget a named baseline"),
+    ):
+        sub = actions.add_parser(action, help=helptext)
+        _add_settings_options(sub)
+        if action in ("set", "rm"):
+            sub.add_argument("name", metavar="NAME")
+        if action == "set":
+            sub.add_argument("rev", metavar="REV")
+
+    trend = commands.add_parser("trend", help="each series' steps over the recorded history")
+    trend.add_argument("regex", nargs="?", metavar="REGEX", help="series (re.search on labels)")
+    trend.add_argument("--machine", help="machine name (default: settings', else every machine)")
+    _add_settings_options(trend)
 
 
 def _add_profiling_options(parser: argparse.ArgumentParser) -> None:
@@ -192,10 +246,88 @@ def cmd_profile_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _results_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    if args.results is not None:
+        return Path(args.results)
+    if settings.results is not None:
+        config: Path = args.config
+        return config.parent / settings.results
+    return Path("results")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    results = _results_dir(args, settings)
+    machine = args.machine or settings.machine
+    if machine is not None:
+        machine = _machine(results, machine)
+    records = load_records(results, machine)
+    commits = {r.commit for r in records}
+    asked = args.baseline or settings.default_baseline
+    if asked is None:
+        raise UsageError(
+            f"no baseline: pass --baseline NAME|REV or set default_baseline in {args.config}"
+        )
+    baseline = resolve_revision(asked, results, commits, args.repo)
+    target = resolve_revision(args.commit, results, commits, args.repo)
+    for role, rev in (("baseline", baseline), ("target", target)):
+        if rev.commit not in commits:
+            where = f"{results}" + (f" for machine {machine}" if machine else "")
+            raise UsageError(f"the {role} {rev.name} ({rev.commit[:8]}) has no results in {where}")
+    report = run_check(records, baseline, target, settings, load_rounds(results))
+    text = render_check(report, args.format)
+    if args.output is not None:
+        _write(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK if report.passed else EXIT_FINDINGS
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    results = _results_dir(args, load_settings(args.config))
+    if args.action == "list":
+        recorded = {p.name.split("-", 1)[0] for p in results.glob("*/*-*.json")}
+        for b in load_baselines(results).values():
+            note = "" if b.commit[:8] in recorded else "  (no results)"
+            print(f"{b.name}\t{b.commit}{note}")
+        return EXIT_OK
+    if args.action == "rm":
+        removed = remove_baseline(results, args.name)
+        print(f"removed baseline {removed.name} ({removed.commit[:8]})")
+        return EXIT_OK
+    commits = {p.name.split("-", 1)[0] for p in results.glob("*/*-*.json")}
+    commit = resolve(args.rev, args.repo)
+    baseline = set_baseline(results, args.name, commit)
+    print(f"baseline {baseline.name} -> {commit[:8]}")
+    if commit[:8] not in commits:
+        _progress(
+            f"warning: {commit[:8]} has no results in {results} yet;"
+            f" record them with `asv run {commit[:8]}^!` before checking against {args.name}"
+        )
+    return EXIT_OK
+
+
+def cmd_trend(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    results = _results_dir(args, settings)
+    machine = args.machine or settings.machine
+    if machine is not None:
+        machine = _machine(results, machine)
+    try:
+        found = trends(load_records(results, machine), settings, args.regex)
+    except re.error as err:
+        raise UsageError(f"REGEX {args.regex!r} is not a regular expression ({err})") from None
+    sys.stdout.write(render_trends(found))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "profile": cmd_profile,
     "profile-diff": cmd_profile_diff,
+    "check": cmd_check,
+    "baseline": cmd_baseline,
+    "trend": cmd_trend,
 }
 
 
@@ -203,7 +335,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (CaptureError, ProfileError, ResultsError, RevisionError, UsageError) as err:
+    except (
+        BaselineError,
+        CaptureError,
+        ProfileError,
+        ResultsError,
+        RevisionError,
+        SettingsError,
+        UsageError,
+    ) as err:
         print(f"alphapulse-perf: {err}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `alphapulse-perf ... | head`

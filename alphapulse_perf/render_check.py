@@ -1,0 +1,231 @@
+"""A `CheckReport` as text (terminal), Markdown (a PR comment) or JSON (DESIGN.md's contract).
+
+Renderers only turn data into strings; every decision was taken in compare.py and budgets.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+from alphapulse_perf.budgets import BudgetCheck, BudgetStatus
+from alphapulse_perf.check import CheckReport, next_steps
+from alphapulse_perf.compare import Comparison, Status
+from alphapulse_perf.stats import Evidence
+from alphapulse_perf.units import format_value
+
+__all__ = ["FORMATS", "render_check", "render_json", "render_markdown", "render_text"]
+
+JSON_FORMAT_VERSION = 1  # version 1: verdict, baseline, target, summary, benchmarks, budgets
+
+
+def _ratio(c: Comparison) -> str:
+    return f"{c.ratio:.2f}x" if c.ratio is not None else "-"
+
+
+def _revision(report: CheckReport, which: str) -> str:
+    rev = report.baseline if which == "baseline" else report.target
+    short = rev.commit[:8]
+    return short if rev.name in (rev.commit, short) else f"{rev.name} ({short})"
+
+
+def _summary(report: CheckReport) -> str:
+    parts = [f"{report.count(s)} {s.value}" for s in Status if report.count(s)]
+    broken = len(report.broken_budgets)
+    parts.append(f"{broken} budget{'s' if broken != 1 else ''} broken of {len(report.budgets)}")
+    return (
+        f"{report.verdict.upper()}: {', '.join(parts)}"
+        f" ({_revision(report, 'target')} against {_revision(report, 'baseline')})"
+    )
+
+
+def _evidence(c: Comparison) -> str:
+    sig = c.significance
+    if sig is None:
+        return c.reason
+    if sig.evidence is Evidence.SAMPLES:
+        text = f"Mann-Whitney p={sig.p:.2g}"
+        return text if sig.rounds_agree else f"{text}, rounds disagree"
+    if sig.evidence is Evidence.CI:
+        return "99 % CIs apart" if sig.real else "99 % CIs overlap"
+    return "no statistics recorded"
+
+
+def _series(c: Comparison, several: bool) -> str:
+    return f"{c.label} [{c.machine}/{c.env}]" if several else c.label
+
+
+def _several(report: CheckReport) -> bool:
+    return len({(c.machine, c.env) for c in report.comparisons}) > 1
+
+
+def _limit(b: BudgetCheck) -> str:
+    bounds = []
+    if b.budget.min is not None:
+        bounds.append(f">= {format_value(b.budget.min, b.unit)}")
+    if b.budget.max is not None:
+        bounds.append(f"<= {format_value(b.budget.max, b.unit)}")
+    return " and ".join(bounds)
+
+
+def _budget_line(b: BudgetCheck) -> str:
+    value = format_value(b.value, b.unit) if b.value is not None else "-"
+    return f"{b.label}: {value}, budget {_limit(b)}"
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows]  # fmt: skip
+
+
+def render_text(report: CheckReport) -> str:
+    several = _several(report)
+    lines = [f"check: {_summary(report)}", ""]
+    if report.comparisons:
+        rows = [["status", "benchmark", "baseline", "current", "ratio", "note"]]
+        for c in report.comparisons:
+            rows.append([
+                c.status.value, _series(c, several), format_value(c.baseline, c.unit),
+                format_value(c.current, c.unit), _ratio(c),
+                _evidence(c) if c.status is not Status.UNCHANGED else "",
+            ])  # fmt: skip
+        lines += [*_table(rows), ""]
+    if report.budgets:
+        lines.append("budgets:")
+        lines += [f"  {b.status.value}: {_budget_line(b)}" for b in report.budgets]
+        lines.append("")
+    for c in report.regressions:
+        lines.append(f"next steps for {_series(c, several)}:")
+        lines += [
+            f"  {step}" for step in next_steps(c, report.baseline.commit, report.target.commit)
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+        *("| " + " | ".join(_cell(x) for x in row) + " |" for row in rows),
+    ]
+
+
+def render_markdown(report: CheckReport) -> str:
+    several = _several(report)
+    mark = ":white_check_mark:" if report.passed else ":x:"
+    lines = [f"{mark} **Performance check {_summary(report)}**", ""]
+    if report.regressions:
+        lines += ["### Regressions", ""]
+        lines += _md_table(
+            ["benchmark", "baseline", "current", "ratio", "tolerance", "evidence"],
+            [[f"`{_series(c, several)}`", format_value(c.baseline, c.unit),
+              format_value(c.current, c.unit), _ratio(c), f"{c.tolerance:.0%}", _evidence(c)]
+             for c in report.regressions],
+        )  # fmt: skip
+        lines += ["", "Next steps:", ""]
+        for c in report.regressions:
+            steps = next_steps(c, report.baseline.commit, report.target.commit)
+            lines.append(f"- `{_series(c, several)}`: bisect with `{steps[0]}`,"
+                         f" then compare profiles with `{steps[1]}`")  # fmt: skip
+        lines.append("")
+    if report.broken_budgets:
+        lines += ["### Budgets broken", ""]
+        lines += _md_table(
+            ["benchmark", "value", "budget", "status"],
+            [[f"`{b.label}`", format_value(b.value, b.unit) if b.value is not None else "-",
+              _limit(b), b.status.value] for b in report.broken_budgets],
+        )  # fmt: skip
+        lines.append("")
+    lines += [f"<details><summary>All {len(report.comparisons)} benchmarks"
+              f" and {len(report.budgets)} budget checks</summary>", ""]  # fmt: skip
+    lines += _md_table(
+        ["status", "benchmark", "baseline", "current", "ratio", "note"],
+        [[c.status.value, f"`{_series(c, several)}`", format_value(c.baseline, c.unit),
+          format_value(c.current, c.unit), _ratio(c),
+          _evidence(c) if c.status is not Status.UNCHANGED else ""]
+         for c in report.comparisons],
+    )  # fmt: skip
+    if report.budgets:
+        lines.append("")
+        lines += _md_table(
+            ["budget", "status"],
+            [[f"`{_budget_line(b)}`", b.status.value] for b in report.budgets],
+        )
+    lines += ["", "</details>", ""]
+    return "\n".join(lines)
+
+
+def _number(x: float | None) -> float | None:
+    return x if x is not None and math.isfinite(x) else None
+
+
+def _json_comparison(c: Comparison, report: CheckReport) -> dict[str, Any]:
+    sig = c.significance
+    return {
+        "name": c.benchmark,
+        "params": c.params_dict,
+        "label": c.label,
+        "machine": c.machine,
+        "env": c.env,
+        "unit": c.unit,
+        "baseline": _number(c.baseline),
+        "current": _number(c.current),
+        "ratio": _number(c.ratio),
+        "status": c.status.value,
+        "direction": c.direction.value,
+        "tolerance": c.tolerance,
+        "evidence": sig.evidence.value if sig is not None else None,
+        "p": sig.p if sig is not None else None,
+        "reason": c.reason,
+        "next_steps": (
+            next_steps(c, report.baseline.commit, report.target.commit)
+            if c.status is Status.REGRESSED
+            else []
+        ),
+    }
+
+
+def _json_budget(b: BudgetCheck) -> dict[str, Any]:
+    return {
+        "match": b.budget.match.pattern,
+        "series": b.label if b.status is not BudgetStatus.UNMATCHED else None,
+        "machine": b.machine or None,
+        "env": b.env or None,
+        "value": _number(b.value),
+        "max": b.budget.max,
+        "min": b.budget.min,
+        "status": b.status.value,
+    }
+
+
+def render_json(report: CheckReport) -> str:
+    data = {
+        "format_version": JSON_FORMAT_VERSION,
+        "verdict": report.verdict,
+        "baseline": {"name": report.baseline.name, "commit": report.baseline.commit},
+        "target": {"name": report.target.name, "commit": report.target.commit},
+        "summary": {s.value: report.count(s) for s in Status},
+        "benchmarks": [_json_comparison(c, report) for c in report.comparisons],
+        "budgets": [_json_budget(b) for b in report.budgets],
+    }
+    return json.dumps(data, indent=2, allow_nan=False) + "\n"
+
+
+FORMATS: dict[str, Callable[[CheckReport], str]] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+}
+
+
+def render_check(report: CheckReport, fmt: str) -> str:
+    """The report in one of `FORMATS`."""
+    return FORMATS[fmt](report)

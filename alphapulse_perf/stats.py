@@ -1,0 +1,121 @@
+"""Pure statistics for the checker: is a difference between two measurements real?
+
+The unit of evidence is the process, not the sample. asv runs each time benchmark in `rounds`
+processes and appends each round's samples in order; on the 2-core machines a whole process can be
+fast or slow by up to +-40 % (asv-field-notes.md), so a Mann-Whitney test over all samples, which
+treats them as independent, passes process-to-process noise (2 of 15 A/A runs flagged by asv). The
+rule here therefore asks for two things before it calls a difference real:
+
+1. Mann-Whitney U over all samples at `p < p_threshold` (asv's test, asv's threshold), when both
+   sides have enough samples for the test to be able to reach that level; and
+2. the difference holds in every round: every round of one side is worse than every round of the
+   other, each round summarised by its median (so one odd process on either side cannot make it).
+
+Without enough samples on both sides, the 99 % confidence intervals must not overlap. With no
+statistics at all (track_ and peakmem_ benchmarks), there is no evidence of noise either, and the
+tolerance alone decides, as in asv.
+
+Uses asv's own Mann-Whitney (`asv._stats.mann_whitney_u`, a private module of asv 0.6.6, pinned in
+pyproject.toml) so that this checker and `asv compare` agree on the same samples.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "Evidence",
+    "Significance",
+    "can_reach",
+    "mann_whitney_p",
+    "rounds_agree",
+    "significance",
+    "split_rounds",
+]
+
+
+class Evidence(enum.Enum):
+    SAMPLES = "samples"  # Mann-Whitney, and every round
+    CI = "ci"  # 99 % confidence intervals
+    NONE = "none"  # no statistics recorded: the tolerance alone decides
+
+
+@dataclass(frozen=True)
+class Significance:
+    """The verdict and what it rests on (`p` only for samples)."""
+
+    real: bool
+    evidence: Evidence
+    p: float | None = None
+    rounds_agree: bool | None = None
+
+
+def split_rounds(samples: Sequence[float], rounds: int) -> list[list[float]]:
+    """asv appends each round's samples in order: cut them into `rounds` runs of equal length.
+
+    When the count does not divide evenly (a round lost samples), the result is one group: the
+    rounds cannot be told apart, so none is claimed.
+    """
+    clean = [s for s in samples if not math.isnan(s)]
+    if rounds < 2 or len(clean) % rounds or len(clean) < rounds:
+        return [clean]
+    size = len(clean) // rounds
+    return [clean[k * size : (k + 1) * size] for k in range(rounds)]
+
+
+def can_reach(m: int, n: int, p_threshold: float) -> bool:
+    """Whether Mann-Whitney on m and n samples can reach `p_threshold` at all (asv's test)."""
+    if m == 0 or n == 0:
+        return False
+    return 1 / math.comb(m + n, min(m, n)) < p_threshold
+
+
+def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float:
+    """Two-sided p-value of Mann-Whitney U (asv's implementation: ties broken conservatively).
+
+    Imported here, not at the top: asv is the `perf` extra, and the CLI's other commands must not
+    need it.
+    """
+    from asv._stats import mann_whitney_u  # type: ignore[import-untyped]  # private, asv==0.6.6
+
+    _, p = mann_whitney_u(list(a), list(b))
+    return float(p)
+
+
+def rounds_agree(before: Sequence[Sequence[float]], after: Sequence[Sequence[float]]) -> bool:
+    """Every round of `after` lies on the same side of every round of `before` (by medians)."""
+    lo_before = min(statistics.median(r) for r in before)
+    hi_before = max(statistics.median(r) for r in before)
+    lo_after = min(statistics.median(r) for r in after)
+    hi_after = max(statistics.median(r) for r in after)
+    return lo_after > hi_before or hi_after < lo_before
+
+
+def significance(
+    before_samples: Sequence[float] | None,
+    after_samples: Sequence[float] | None,
+    before_ci: tuple[float, float] | None,
+    after_ci: tuple[float, float] | None,
+    rounds: int,
+    p_threshold: float,
+) -> Significance:
+    """Is the difference between two measurements real? See the module docstring for the rule."""
+    if before_samples is not None and after_samples is not None:
+        before = split_rounds(before_samples, rounds)
+        after = split_rounds(after_samples, rounds)
+        a = [s for r in before for s in r]
+        b = [s for r in after for s in r]
+        if can_reach(len(a), len(b), p_threshold):
+            p = mann_whitney_p(a, b)
+            agree = rounds_agree(before, after)
+            return Significance(p < p_threshold and agree, Evidence.SAMPLES, p, agree)
+    if before_ci is not None and after_ci is not None:
+        overlap = before_ci[1] >= after_ci[0] and before_ci[0] <= after_ci[1]
+        return Significance(not overlap, Evidence.CI)
+    if before_ci is None and after_ci is None:
+        return Significance(True, Evidence.NONE)
+    return Significance(False, Evidence.CI)  # one side has an interval, the other none: unknown

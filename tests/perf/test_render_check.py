@@ -1,0 +1,120 @@
+"""The check report as text, Markdown and JSON, compared whole."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+import pytest
+from test_compare import FAST, SETTINGS, rec, scaled
+
+from alphapulse_perf.budgets import check_budgets
+from alphapulse_perf.check import CheckReport, Revision
+from alphapulse_perf.compare import classify
+from alphapulse_perf.render_check import render_check
+from alphapulse_perf.results import Outcome
+from alphapulse_perf.settings import Budget
+
+BASE, HEAD = "a" * 40, "b" * 40
+
+
+@pytest.fixture
+def report() -> CheckReport:
+    pairs = [
+        (rec(0.001, FAST, params=("10",)), rec(0.0013, scaled(1.3), params=("10",))),
+        (rec(0.002, params=("20",)), rec(0.002, params=("20",))),
+        (rec(0.002, params=("30",)), rec(None, params=("30",), outcome=Outcome.FAILED)),
+    ]
+    comparisons = tuple(classify(b, a, SETTINGS, rounds=2) for b, a in pairs)
+    budgets = check_budgets(
+        [after for _, after in pairs], (Budget(re.compile("time_x"), (("n", ("20",)),), max=0.001),)
+    )
+    return CheckReport(Revision(BASE, "main"), Revision(HEAD, HEAD), comparisons, tuple(budgets))
+
+
+def test_text(report: CheckReport) -> None:
+    assert render_check(report, "text") == textwrap.dedent(
+        """\
+        check: FAIL: 1 regressed, 1 unchanged, 1 failed, 1 budget broken of 1 (bbbbbbbb against main (aaaaaaaa))
+
+        status     benchmark             baseline  current  ratio  note
+        regressed  b.Bench.time_x(n=10)  1 ms      1.3 ms   1.30x  Mann-Whitney p=1.1e-05
+        unchanged  b.Bench.time_x(n=20)  2 ms      2 ms     1.00x
+        failed     b.Bench.time_x(n=30)  2 ms      -        -      the benchmark failed at the target
+
+        budgets:
+          broken: b.Bench.time_x(n=20): 2 ms, budget <= 1 ms
+
+        next steps for b.Bench.time_x(n=10):
+          asv find -m m1 aaaaaaaa..bbbbbbbb '^b\\.Bench\\.time_x$'
+          alphapulse-perf profile-diff --bench 'b.Bench.time_x(10)' --from aaaaaaaa --to bbbbbbbb
+        """  # noqa: E501
+    )
+
+
+def test_markdown(report: CheckReport) -> None:
+    assert render_check(report, "markdown") == textwrap.dedent(
+        """\
+        :x: **Performance check FAIL: 1 regressed, 1 unchanged, 1 failed, 1 budget broken of 1 (bbbbbbbb against main (aaaaaaaa))**
+
+        ### Regressions
+
+        | benchmark | baseline | current | ratio | tolerance | evidence |
+        |---|---|---|---|---|---|
+        | `b.Bench.time_x(n=10)` | 1 ms | 1.3 ms | 1.30x | 10% | Mann-Whitney p=1.1e-05 |
+
+        Next steps:
+
+        - `b.Bench.time_x(n=10)`: bisect with `asv find -m m1 aaaaaaaa..bbbbbbbb '^b\\.Bench\\.time_x$'`, then compare profiles with `alphapulse-perf profile-diff --bench 'b.Bench.time_x(10)' --from aaaaaaaa --to bbbbbbbb`
+
+        ### Budgets broken
+
+        | benchmark | value | budget | status |
+        |---|---|---|---|
+        | `b.Bench.time_x(n=20)` | 2 ms | <= 1 ms | broken |
+
+        <details><summary>All 3 benchmarks and 1 budget checks</summary>
+
+        | status | benchmark | baseline | current | ratio | note |
+        |---|---|---|---|---|---|
+        | regressed | `b.Bench.time_x(n=10)` | 1 ms | 1.3 ms | 1.30x | Mann-Whitney p=1.1e-05 |
+        | unchanged | `b.Bench.time_x(n=20)` | 2 ms | 2 ms | 1.00x |  |
+        | failed | `b.Bench.time_x(n=30)` | 2 ms | - | - | the benchmark failed at the target |
+
+        | budget | status |
+        |---|---|
+        | `b.Bench.time_x(n=20): 2 ms, budget <= 1 ms` | broken |
+
+        </details>
+        """  # noqa: E501
+    )
+
+
+def test_json(report: CheckReport) -> None:
+    data = json.loads(render_check(report, "json"))
+    assert data["verdict"] == "fail"
+    assert data["baseline"] == {"name": "main", "commit": BASE}
+    assert data["summary"]["regressed"] == 1
+    first = data["benchmarks"][0]
+    assert {k: first[k] for k in ("name", "params", "baseline", "current", "status")} == {
+        "name": "b.Bench.time_x",
+        "params": {"n": "10"},
+        "baseline": 0.001,
+        "current": 0.0013,
+        "status": "regressed",
+    }
+    assert first["ratio"] == pytest.approx(1.3)
+    assert first["next_steps"][0].startswith("asv find -m m1 aaaaaaaa..bbbbbbbb")
+    assert data["benchmarks"][2]["current"] is None and data["benchmarks"][2]["ratio"] is None
+    assert data["budgets"][0]["status"] == "broken"
+
+
+def test_a_passing_report_says_so_first() -> None:
+    same = classify(rec(1.0), rec(1.0), SETTINGS)
+    report = CheckReport(Revision(BASE, BASE), Revision(HEAD, "HEAD"), (same,), ())
+    assert render_check(report, "markdown").splitlines()[0] == (
+        ":white_check_mark: **Performance check PASS: 1 unchanged, 0 budgets broken of 0"
+        " (HEAD (bbbbbbbb) against aaaaaaaa)**"
+    )
+    assert json.loads(render_check(report, "json"))["verdict"] == "pass"
