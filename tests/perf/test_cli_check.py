@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -137,19 +136,6 @@ def test_unreadable_results_and_settings_exit_2(
     bad.write_text("[tool.alphapulse_perf]\ntolerence = 0.1\n")
     assert check(results, bad, "--baseline", "aaaaaaaa") == 2
     assert "tolerence: unknown key" in capsys.readouterr().err
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> tuple[Path, str]:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
-    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "one"], check=True)
-    commit = subprocess.run(
-        [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    return root, commit
 
 
 def test_baseline_set_list_rm_and_check_by_name(

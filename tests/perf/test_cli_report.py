@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import textwrap
 from pathlib import Path
 
@@ -12,19 +11,6 @@ from conftest import run_file, write_results
 from alphapulse_perf.cli import main
 
 SINGLE = "bench_single_symbol.SingleSymbolDetection.time_detect"
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> tuple[Path, str]:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
-    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "one"], check=True)
-    commit = subprocess.run(
-        [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    return root, commit
 
 
 def test_report_prints_the_commit_table(
