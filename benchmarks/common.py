@@ -16,6 +16,8 @@ from typing import Any
 CANDLES = (100, 1_000, 8_760)  # a 100-candle view, the usual 1,000-hour window, a year of hours
 SYMBOL_COUNTS = (10, 25, 50, 100)
 WINDOW = 1_000
+# alphapulse.market.SYMBOLS, written out: the suite's inputs must not change with the commit under
+# test, and this module may not import alphapulse at import time.
 BASE_SYMBOLS = (
     "BTCUSDT",
     "ETHUSDT",
