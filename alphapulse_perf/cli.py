@@ -255,12 +255,21 @@ def _results_dir(args: argparse.Namespace, settings: Settings) -> Path:
     return Path("results")
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _scope(args: argparse.Namespace) -> tuple[Settings, Path, str | None]:
+    """The settings, the results directory and the machine (if one is named) a command reads."""
     settings = load_settings(args.config)
     results = _results_dir(args, settings)
     machine = args.machine or settings.machine
-    if machine is not None:
-        machine = _machine(results, machine)
+    return settings, results, _machine(results, machine) if machine is not None else None
+
+
+def _recorded_commits(results: Path) -> set[str]:
+    """The commit prefixes (asv's hash_length, 8) of every run file under `results`."""
+    return {p.name.split("-", 1)[0] for p in results.glob("*/*-*.json")}
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    settings, results, machine = _scope(args)
     records = load_records(results, machine)
     commits = {r.commit for r in records}
     asked = args.baseline or settings.default_baseline
@@ -286,7 +295,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_baseline(args: argparse.Namespace) -> int:
     results = _results_dir(args, load_settings(args.config))
     if args.action == "list":
-        recorded = {p.name.split("-", 1)[0] for p in results.glob("*/*-*.json")}
+        recorded = _recorded_commits(results)
         for b in load_baselines(results).values():
             note = "" if b.commit[:8] in recorded else "  (no results)"
             print(f"{b.name}\t{b.commit}{note}")
@@ -295,11 +304,10 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         removed = remove_baseline(results, args.name)
         print(f"removed baseline {removed.name} ({removed.commit[:8]})")
         return EXIT_OK
-    commits = {p.name.split("-", 1)[0] for p in results.glob("*/*-*.json")}
     commit = resolve(args.rev, args.repo)
     baseline = set_baseline(results, args.name, commit)
     print(f"baseline {baseline.name} -> {commit[:8]}")
-    if commit[:8] not in commits:
+    if commit[:8] not in _recorded_commits(results):
         _progress(
             f"warning: {commit[:8]} has no results in {results} yet;"
             f" record them with `asv run {commit[:8]}^!` before checking against {args.name}"
@@ -308,11 +316,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
-    results = _results_dir(args, settings)
-    machine = args.machine or settings.machine
-    if machine is not None:
-        machine = _machine(results, machine)
+    settings, results, machine = _scope(args)
     try:
         found = trends(load_records(results, machine), settings, args.regex)
     except re.error as err:
