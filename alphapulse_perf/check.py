@@ -19,7 +19,15 @@ from alphapulse_perf.git import RevisionError, resolve
 from alphapulse_perf.results import Record, ResultsError
 from alphapulse_perf.settings import Settings
 
-__all__ = ["CheckReport", "Revision", "load_rounds", "next_steps", "resolve_revision", "run_check"]
+__all__ = [
+    "CheckReport",
+    "Revision",
+    "expand",
+    "load_rounds",
+    "next_steps",
+    "resolve_revision",
+    "run_check",
+]
 
 
 @dataclass(frozen=True)
@@ -55,8 +63,8 @@ class CheckReport:
         return sum(1 for c in self.comparisons if c.status is status)
 
 
-def load_rounds(results_dir: Path) -> dict[str, int]:
-    """Each benchmark's `rounds` from benchmarks.json (1 when asv does not say)."""
+def load_rounds(results_dir: Path, override: int | None = None) -> dict[str, int]:
+    """Each benchmark's `rounds`: `override` (`asv run -a rounds=N`), else benchmarks.json's."""
     path = results_dir / "benchmarks.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -65,8 +73,12 @@ def load_rounds(results_dir: Path) -> dict[str, int]:
     rounds = {}
     if isinstance(data, dict):
         for name, attrs in data.items():
-            value = attrs.get("rounds") if isinstance(attrs, dict) else None
-            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            if not isinstance(attrs, dict):
+                continue  # the file's "version"
+            value = attrs.get("rounds")
+            if override is not None:
+                rounds[name] = override
+            elif isinstance(value, int) and not isinstance(value, bool) and value > 0:
                 rounds[name] = value
     return rounds
 
@@ -75,12 +87,16 @@ _HEX = re.compile(r"^[0-9a-f]{4,40}$")
 
 
 def resolve_revision(rev: str, results_dir: Path, commits: Iterable[str], repo: Path) -> Revision:
-    """A named baseline, else a hash (or unique prefix) with results, else what git resolves."""
+    """A named baseline, else a hash (or unique prefix) with results, else what git resolves.
+
+    `commits` are the recorded hashes or their prefixes (run file names); a revision found there
+    may come back as a prefix, which `expand` completes once the records are read.
+    """
     baselines = load_baselines(results_dir)
     if rev in baselines:
         return Revision(baselines[rev].commit, rev)
     if _HEX.match(rev):
-        known = sorted({c for c in commits if c.startswith(rev)})
+        known = sorted({c for c in commits if c.startswith(rev) or rev.startswith(c)})
         if len(known) == 1:
             return Revision(known[0], rev)
     try:
@@ -91,6 +107,12 @@ def resolve_revision(rev: str, results_dir: Path, commits: Iterable[str], repo: 
             f"{rev!r} is neither a named baseline (known: {names}), a commit with results in"
             f" {results_dir}, nor a revision git knows in {repo}"
         ) from None
+
+
+def expand(revision: Revision, recorded: Iterable[str]) -> Revision:
+    """`revision` with its full hash, when it is a prefix of exactly one recorded commit."""
+    full = {c for c in recorded if c.startswith(revision.commit)}
+    return Revision(full.pop(), revision.name) if len(full) == 1 else revision
 
 
 def run_check(

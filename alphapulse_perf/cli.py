@@ -16,17 +16,24 @@ from alphapulse_perf.asv_profile import ProfileError, profile_benchmarks
 from alphapulse_perf.atomic_files import write_atomic
 from alphapulse_perf.baselines import BaselineError, load_baselines, remove_baseline, set_baseline
 from alphapulse_perf.captures import CaptureError, load_capture
-from alphapulse_perf.check import load_rounds, resolve_revision, run_check
+from alphapulse_perf.check import expand, load_rounds, resolve_revision, run_check
 from alphapulse_perf.flamegraph import render_flamegraph
 from alphapulse_perf.git import RevisionError, resolve
 from alphapulse_perf.profile_diff import SORTS, Normalisation, compare_captures, offender_marks
 from alphapulse_perf.profile_diff_render import render_diff
 from alphapulse_perf.render_check import FORMATS, render_check
 from alphapulse_perf.render_trend import render_trends
-from alphapulse_perf.results import ResultsError, load_records, machines
+from alphapulse_perf.results import (
+    ResultsError,
+    commit_prefix,
+    load_records,
+    machines,
+    run_files,
+)
 from alphapulse_perf.settings import Settings, SettingsError, load_settings
 from alphapulse_perf.snapshot import render_snapshot, select
-from alphapulse_perf.trend import trends
+from alphapulse_perf.trend import Trend, trends
+from alphapulse_perf.trend_plot import plot_files, render_trend_plot
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -115,6 +122,13 @@ def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     check.add_argument("--commit", default="HEAD", help="the target revision (default: HEAD)")
     check.add_argument("--machine", help="machine name (default: settings', else every machine)")
+    check.add_argument(
+        "--rounds",
+        type=int,
+        metavar="N",
+        help="the rounds asv ran when `asv run -a rounds=N` overrode the suite's (default: each"
+        " benchmark's own, from benchmarks.json)",
+    )
     check.add_argument("--format", choices=tuple(FORMATS), default="text")
     check.add_argument("--output", type=Path, help="write the report here instead of stdout")
 
@@ -135,6 +149,12 @@ def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     trend = commands.add_parser("trend", help="each series' steps over the recorded history")
     trend.add_argument("regex", nargs="?", metavar="REGEX", help="series (re.search on labels)")
     trend.add_argument("--machine", help="machine name (default: settings', else every machine)")
+    trend.add_argument(
+        "--plot",
+        type=Path,
+        metavar="DIR",
+        help="also draw each series as a small SVG: DIR/<machine>/<series>.svg",
+    )
     _add_settings_options(trend)
 
 
@@ -270,20 +290,25 @@ def _recorded_commits(results: Path) -> set[str]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     settings, results, machine = _scope(args)
-    records = load_records(results, machine)
-    commits = {r.commit for r in records}
     asked = args.baseline or settings.default_baseline
     if asked is None:
         raise UsageError(
             f"no baseline: pass --baseline NAME|REV or set default_baseline in {args.config}"
         )
-    baseline = resolve_revision(asked, results, commits, args.repo)
-    target = resolve_revision(args.commit, results, commits, args.repo)
+    prefixes = {commit_prefix(p) for p in run_files(results, machine)}
+    revisions = [
+        resolve_revision(rev, results, prefixes, args.repo) for rev in (asked, args.commit)
+    ]
+    records = load_records(results, machine, [r.commit for r in revisions])
+    commits = {r.commit for r in records}
+    baseline, target = (expand(r, commits) for r in revisions)
     for role, rev in (("baseline", baseline), ("target", target)):
         if rev.commit not in commits:
             where = f"{results}" + (f" for machine {machine}" if machine else "")
             raise UsageError(f"the {role} {rev.name} ({rev.commit[:8]}) has no results in {where}")
-    report = run_check(records, baseline, target, settings, load_rounds(results))
+    if args.rounds is not None and args.rounds < 1:
+        raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
+    report = run_check(records, baseline, target, settings, load_rounds(results, args.rounds))
     text = render_check(report, args.format)
     if args.output is not None:
         _write(args.output, text)
@@ -316,13 +341,31 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
+    plot: Path | None = args.plot
+    if plot is not None and plot.exists() and not plot.is_dir():  # before any work is done
+        raise UsageError(f"--plot {plot}: is not a directory")
     settings, results, machine = _scope(args)
     try:
         found = trends(load_records(results, machine), settings, args.regex)
     except re.error as err:
         raise UsageError(f"REGEX {args.regex!r} is not a regular expression ({err})") from None
     sys.stdout.write(render_trends(found))
+    if plot is not None:
+        _write_trend_plots(found, plot)
     return EXIT_OK
+
+
+def _write_trend_plots(found: list[Trend], directory: Path) -> None:
+    """One SVG per series with a value, under `directory`; a line on stderr for each."""
+    for trend, name in plot_files(found):
+        path = directory / name
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            why = f"cannot create {path.parent} ({err.strerror})"
+            raise UsageError(f"--plot {directory}: {why}") from None
+        _write(path, render_trend_plot(trend))
+        print(f"plot: {path}", file=sys.stderr)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

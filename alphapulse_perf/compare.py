@@ -6,7 +6,8 @@ Decision order for one series (first that applies):
 - no usable record at the baseline                                             -> `new`
 - the benchmark's version differs, or a value is not finite (`--quick`)        -> `incomparable`
 - the change stays within the tolerance                                        -> `unchanged`
-- beyond it and real (stats.significance): bad direction -> `regressed`, good -> `improved`
+- beyond it and real (stats.significance, or `deterministic` in the settings): bad direction
+  -> `regressed`, good -> `improved`
 - beyond it but not shown real                                                 -> `noisy`
 """
 
@@ -109,9 +110,12 @@ def classify(
     worse, better = _beyond(ratio, tolerance, direction)
     if not (worse or better):
         return made(Status.UNCHANGED)
-    sig = significance(
-        before.samples, after.samples, before.ci_99, after.ci_99, rounds, settings.p_threshold
-    )
+    if settings.deterministic_for(some.label):
+        sig = Significance(True, Evidence.DETERMINISTIC)
+    else:
+        sig = significance(
+            before.samples, after.samples, before.ci_99, after.ci_99, rounds, settings.p_threshold
+        )
     if not sig.real:
         return made(Status.NOISY, _why_not(sig), sig)
     return made(Status.REGRESSED if worse else Status.IMPROVED, "", sig)
@@ -122,7 +126,9 @@ def _why_not(sig: Significance) -> str:
         if sig.rounds_agree is False:
             return f"not every round agrees (Mann-Whitney p={sig.p:.2g})"
         return f"Mann-Whitney p={sig.p:.2g}"
-    return "the 99 % confidence intervals overlap"
+    if sig.evidence is Evidence.CI:
+        return "the 99 % confidence intervals overlap"
+    return "no statistics recorded (a track read once per process); see deterministic in settings"
 
 
 def series_order(key: SeriesKey) -> tuple[str, str, str, tuple[tuple[int, float, str], ...]]:

@@ -50,6 +50,8 @@ def _evidence(c: Comparison) -> str:
         return text if sig.rounds_agree else f"{text}, rounds disagree"
     if sig.evidence is Evidence.CI:
         return "99 % CIs apart" if sig.real else "99 % CIs overlap"
+    if sig.evidence is Evidence.DETERMINISTIC:
+        return "deterministic: tolerance alone"
     return "no statistics recorded"
 
 

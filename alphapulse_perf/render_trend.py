@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from alphapulse_perf.trend import Trend
+from alphapulse_perf.trend import Step, Trend
 from alphapulse_perf.units import format_value
 
-__all__ = ["render_trends"]
+__all__ = ["describe_step", "render_trends"]
+
+
+def describe_step(step: Step, unit: str) -> str:
+    """`44444444..55555555: 1 ms -> 2 ms (2.00x, worse)`: the last commit at the old level, the
+    first at the new one, the levels and their ratio (new / old)."""
+    kind = "worse" if step.worse else "better"
+    return (
+        f"{step.previous[:8]}..{step.commit[:8]}: {format_value(step.before, unit)} -> "
+        f"{format_value(step.after, unit)} ({step.ratio:.2f}x, {kind})"
+    )
 
 
 def render_trends(trends: list[Trend]) -> str:
@@ -16,11 +26,6 @@ def render_trends(trends: list[Trend]) -> str:
             steady += 1
             continue
         lines.append(f"{t.label} [{t.machine}] ({t.points} commits)")
-        for s in t.steps:
-            kind = "worse" if s.worse else "better"
-            lines.append(
-                f"  {s.previous[:8]}..{s.commit[:8]}: {format_value(s.before, t.unit)} -> "
-                f"{format_value(s.after, t.unit)} ({s.ratio:.2f}x, {kind})"
-            )
+        lines.extend(f"  {describe_step(s, t.unit)}" for s in t.steps)
     lines.append(f"{len(trends)} series, {len(trends) - steady} with steps, {steady} steady")
     return "\n".join(lines) + "\n"

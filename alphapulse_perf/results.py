@@ -19,7 +19,7 @@ import enum
 import itertools
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,11 @@ __all__ = [
     "Outcome",
     "Record",
     "ResultsError",
+    "commit_prefix",
     "load_benchmarks",
     "load_records",
     "machines",
+    "run_files",
 ]
 
 RESULTS_FORMAT = 2
@@ -261,17 +263,36 @@ def _records_of_file(
             )
 
 
-def load_records(results_dir: Path, machine: str | None = None) -> list[Record]:
-    """Every record of every run file (of one machine, if given), oldest commit first."""
-    benchmarks = load_benchmarks(results_dir)
+def run_files(results_dir: Path, machine: str | None = None) -> list[Path]:
+    """Every run file (`<commit>-<env>.json`) of one machine, or of every machine."""
     chosen = [machine] if machine else machines(results_dir)
-    records: list[Record] = []
+    files = []
     for name in chosen:
         folder = results_dir / name
         if not (folder / "machine.json").is_file():
             raise ResultsError(folder, "has no machine.json: not a machine of these results")
-        for path in sorted(folder.glob("*.json")):
-            if path.name != "machine.json":
-                records.extend(_records_of_file(path, name, benchmarks))
+        files += [p for p in sorted(folder.glob("*.json")) if p.name != "machine.json"]
+    return files
+
+
+def commit_prefix(path: Path) -> str:
+    """The commit hash a run file's name starts with (asv's `hash_length` characters)."""
+    return path.name.split("-", 1)[0]
+
+
+def load_records(
+    results_dir: Path, machine: str | None = None, commits: Collection[str] | None = None
+) -> list[Record]:
+    """Every record of every run file (of one machine, if given), oldest commit first.
+
+    With `commits` (hashes or prefixes), only the files of those commits are read: a check of two
+    commits need not parse a history of thousands.
+    """
+    benchmarks = load_benchmarks(results_dir)
+    records: list[Record] = []
+    for path in run_files(results_dir, machine):
+        prefix = commit_prefix(path)
+        if commits is None or any(c.startswith(prefix) or prefix.startswith(c) for c in commits):
+            records.extend(_records_of_file(path, path.parent.name, benchmarks))
     records.sort(key=lambda r: (r.date, r.commit))
     return records

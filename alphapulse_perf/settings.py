@@ -11,6 +11,10 @@
     match = "track_candles_per_second"
     direction = "higher"                  # "lower" (default) or "higher" is better
     tolerance = 0.15
+    [[tool.alphapulse_perf.benchmarks]]
+    match = "bench_instructions\\."
+    tolerance = 0.01
+    deterministic = true                  # repeats exactly: the tolerance alone decides
 
     [[tool.alphapulse_perf.budgets]]      # absolute limits, checked on the target alone
     match = "SingleSymbolDetection\\.time_detect$"
@@ -71,6 +75,7 @@ class Rule:
     match: re.Pattern[str]
     tolerance: float | None = None
     direction: Direction | None = None
+    deterministic: bool | None = None  # no statistical test: the tolerance alone decides
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,13 @@ class Settings:
                 return rule.direction
         return Direction.LOWER
 
+    def deterministic_for(self, label: str) -> bool:
+        """Whether `label` repeats exactly between runs (instruction counts, peak memory)."""
+        for rule in self.rules:
+            if rule.deterministic is not None and rule.match.search(label):
+                return rule.deterministic
+        return False
+
 
 def _unquote(value: str) -> str:
     """asv stores parameters as repr strings: `"'cpu'"` -> `cpu`, `"1000"` stays."""
@@ -124,7 +136,7 @@ def _unquote(value: str) -> str:
 
 _TOP = {"tolerance", "p_threshold", "default_baseline", "machine", "results", "benchmarks",
         "budgets"}  # fmt: skip
-_RULE = {"match", "tolerance", "direction"}
+_RULE = {"match", "tolerance", "direction", "deterministic"}
 _BUDGET = {"match", "params", "max", "min"}
 
 
@@ -168,6 +180,12 @@ class _Reader:
             raise self.fail(where, f"should be a non-empty string, got {value!r}")
         return value
 
+    def boolean(self, data: Mapping[str, Any], key: str, where: str) -> bool | None:
+        value = data.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise self.fail(where, f"should be true or false, got {value!r}")
+        return value
+
     def regex(self, data: Mapping[str, Any], where: str) -> re.Pattern[str]:
         text = self.string(data, "match", f"{where}.match")
         if text is None:
@@ -202,6 +220,7 @@ def parse_settings(data: Any, source: str = "pyproject.toml") -> Settings:
                 match=read.regex(rule, where),
                 tolerance=read.fraction(rule, "tolerance", f"{where}.tolerance"),
                 direction=Direction(direction) if direction is not None else None,
+                deterministic=read.boolean(rule, "deterministic", f"{where}.deterministic"),
             )
         )
     budgets = []

@@ -1,9 +1,11 @@
 """The suite under real asv, over real git commits, in a temporary clone.
 
-Two commits: the second makes pattern detection three times the work (it runs it three times: real
-computation, not a sleep). asv runs both with samples recorded, `asv continuous` flags the slower
-benchmark and only it, and `asv publish` builds the HTML history. asv's machine file and
-environments go to the temporary directory, never to the user's home.
+Three commits: today's suite, an empty commit (the same tree: an A/A pair), and one that makes
+pattern detection three times the work (it runs it three times: real computation, not a sleep).
+asv runs them with samples recorded in interleaved rounds; `alphapulse-perf check` exits 1 on the
+slower commit and 0 on the A/A pair, `asv continuous` flags the slower benchmark and only it, and
+`asv publish` builds the HTML history. asv's machine file and environments go to the temporary
+directory, never to the user's home.
 """
 
 from __future__ import annotations
@@ -16,11 +18,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from asv_clone import make_clone
+
+from scripts.asv_clone import make_clone
 
 pytestmark = pytest.mark.slow
 
 ASV = str(Path(sys.executable).with_name("asv"))
+CHECK = str(Path(sys.executable).with_name("alphapulse-perf"))
+# Six rounds a side: an A/A pair passes the checker's every-round rule by chance with p = 1/924
+# per benchmark and direction (four rounds: 1/70).
+ROUNDS = 6
 USER_MACHINE_FILE = Path(os.path.expanduser("~")) / ".asv-machine.json"
 # The slowed benchmark, and a control whose process never runs the slowed code. (Stages'
 # time_indicators is no control: its setup runs detect_patterns, three times over in the slow
@@ -43,7 +50,7 @@ def clone(
     before = _stat(USER_MACHINE_FILE)
     made = make_clone(tmp_path_factory.mktemp("asv-e2e"))
     run([ASV, "machine", "--yes", "--machine", "e2e"], made.repo, made.env)
-    yield made.repo, made.env, [made.fast, made.slow]
+    yield made.repo, made.env, [made.fast, made.same, made.slow]
     assert _stat(USER_MACHINE_FILE) == before, "asv wrote the user's ~/.asv-machine.json"
 
 
@@ -56,24 +63,53 @@ def test_run_both_commits_with_samples(clone: tuple[Path, dict[str, str], list[s
     (repo / ".asv").mkdir(exist_ok=True)
     (repo / ".asv" / "commits.txt").write_text("\n".join(commits) + "\n")
     run(
-        [ASV, "run", "--machine", "e2e", "--record-samples", "-b", BENCHMARKS,
-         "HASHFILE:.asv/commits.txt"],
+        [ASV, "run", "--machine", "e2e", "--record-samples", "--interleave-rounds",
+         "-a", f"rounds={ROUNDS}", "-b", BENCHMARKS, "HASHFILE:.asv/commits.txt"],
         repo,
         env,
     )  # fmt: skip
     files = sorted((repo / "results" / "e2e").glob("*-*.json"))
-    assert len(files) == 2
+    assert len(files) == 3
     for path in files:
         data = json.loads(path.read_text())
         row = data["results"]["bench_stages.Stages.time_patterns"]
         samples = row[data["result_columns"].index("samples")]
-        assert all(len(s) >= 3 for s in samples)
+        assert all(len(s) >= ROUNDS for s in samples)
+
+
+def check(repo: Path, env: dict[str, str], baseline: str, target: str) -> tuple[int, dict]:
+    done = subprocess.run(
+        [CHECK, "check", "--machine", "e2e", "--baseline", baseline, "--commit", target,
+         "--rounds", str(ROUNDS), "--format", "json"],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def statuses(report: dict) -> dict[str, str]:
+    return {c["name"]: c["status"] for c in report["benchmarks"]}
+
+
+def test_check_fails_on_the_slower_commit(clone: tuple[Path, dict[str, str], list[str]]) -> None:
+    repo, env, (fast, _, slow) = clone
+    code, report = check(repo, env, fast, slow)
+    found = statuses(report)
+    assert code == 1, found
+    assert found["bench_stages.Stages.time_patterns"] == "regressed"
+    assert found["bench_talib.TALibSingleSymbol.time_detection"] != "regressed"
+
+
+def test_check_passes_an_a_a_pair(clone: tuple[Path, dict[str, str], list[str]]) -> None:
+    repo, env, (fast, same, _) = clone
+    code, report = check(repo, env, fast, same)
+    assert code == 0, statuses(report)
 
 
 def test_continuous_flags_only_the_slower_benchmark(
     clone: tuple[Path, dict[str, str], list[str]],
 ) -> None:
-    repo, env, (fast, slow) = clone
+    repo, env, (fast, _, slow) = clone
     output = run(
         [ASV, "continuous", "--machine", "e2e", "--factor", "1.5", "-b", BENCHMARKS, fast, slow],
         repo,

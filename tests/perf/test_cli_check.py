@@ -129,9 +129,13 @@ def test_bad_usage_exits_2(
 def test_unreadable_results_and_settings_exit_2(
     results: Path, config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # A broken file of another commit is not read; one of the target's is an error.
     (results / "m1" / "dddddddd-env.json").write_text("{")
+    assert check(results, config, "--baseline", "aaaaaaaa", "--commit", "bbbbbbbb") != 2
+    capsys.readouterr()
+    (results / "m1" / "bbbbbbbb-other-env.json").write_text("{")
     assert check(results, config, "--baseline", "aaaaaaaa", "--commit", "bbbbbbbb") == 2
-    assert "dddddddd-env.json: is not valid JSON" in capsys.readouterr().err
+    assert "bbbbbbbb-other-env.json: is not valid JSON" in capsys.readouterr().err
     bad = tmp_path / "bad.toml"
     bad.write_text("[tool.alphapulse_perf]\ntolerence = 0.1\n")
     assert check(results, bad, "--baseline", "aaaaaaaa") == 2

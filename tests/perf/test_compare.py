@@ -11,11 +11,15 @@ from alphapulse_perf.budgets import BudgetStatus, check_budgets
 from alphapulse_perf.compare import Status, classify, compare_commits
 from alphapulse_perf.results import Outcome, Record
 from alphapulse_perf.settings import Budget, Direction, Rule, Settings
+from alphapulse_perf.stats import Evidence
 
 FAST = (1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.01, 0.99, 1.02, 0.98)
 SETTINGS = Settings(
     tolerance=0.10,
-    rules=(Rule(re.compile("per_second"), direction=Direction.HIGHER),),
+    rules=(
+        Rule(re.compile("per_second"), direction=Direction.HIGHER),
+        Rule(re.compile("instructions"), tolerance=0.01, deterministic=True),
+    ),
 )
 
 
@@ -72,9 +76,28 @@ def test_each_status(before: Record | None, after: Record | None, status: Status
     assert classify(before, after, SETTINGS, rounds=2).status is status
 
 
-def test_a_large_change_without_statistics_regresses_on_the_tolerance_alone() -> None:
+def test_a_large_change_without_statistics_is_noisy_not_a_regression() -> None:
     c = classify(rec(1.0), rec(1.2), SETTINGS)
-    assert (c.status, c.ratio) == (Status.REGRESSED, pytest.approx(1.2))
+    assert (c.status, c.ratio) == (Status.NOISY, pytest.approx(1.2))
+    assert "no statistics" in c.reason
+
+
+@pytest.mark.parametrize(
+    ("after", "status"),
+    [
+        pytest.param(1.015, Status.REGRESSED, id="beyond-1-percent"),
+        pytest.param(0.98, Status.IMPROVED, id="better"),
+        pytest.param(1.009, Status.UNCHANGED, id="within-1-percent"),
+    ],
+)
+def test_a_deterministic_benchmark_is_decided_by_its_tolerance_alone(
+    after: float, status: Status
+) -> None:
+    name = "b.Counts.track_instructions"
+    c = classify(rec(1e6, name=name), rec(after * 1e6, name=name), SETTINGS)
+    assert (c.status, c.tolerance) == (status, 0.01)
+    if status is not Status.UNCHANGED:
+        assert c.significance is not None and c.significance.evidence is Evidence.DETERMINISTIC
 
 
 @pytest.mark.parametrize(
@@ -87,16 +110,18 @@ def test_a_large_change_without_statistics_regresses_on_the_tolerance_alone() ->
 )
 def test_throughput_is_higher_better(after: float, status: Status) -> None:
     name = "b.Scan.track_candles_per_second"
-    c = classify(rec(1.0, name=name), rec(after, name=name), SETTINGS)
+    settings = replace(
+        SETTINGS, rules=(Rule(re.compile(name), deterministic=True), *SETTINGS.rules)
+    )
+    c = classify(rec(1.0, name=name), rec(after, name=name), settings)
     assert (c.status, c.direction) == (status, Direction.HIGHER)
 
 
 def test_the_tolerance_comes_from_the_first_matching_rule() -> None:
     loose = replace(SETTINGS, rules=(Rule(re.compile(r"time_x\(n=10\)"), tolerance=0.5),))
-    assert classify(rec(1.0), rec(1.3), loose).status is Status.UNCHANGED
-    assert classify(rec(1.0, params=("20",)), rec(1.3, params=("20",)), loose).status is (
-        Status.REGRESSED
-    )
+    assert classify(rec(1.0, FAST), rec(1.3, scaled(1.3)), loose).status is Status.UNCHANGED
+    other = rec(1.0, FAST, params=("20",)), rec(1.3, scaled(1.3), params=("20",))
+    assert classify(*other, loose, rounds=2).status is Status.REGRESSED
 
 
 def test_compare_commits_pairs_series_and_orders_parameters_as_numbers() -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from asv_clone import make_clone
 
 from alphapulse_perf.asv_profile import BenchmarkCase, select_cases
 from alphapulse_perf.cli import main
+from scripts.asv_clone import make_clone
 
 LISTING: list[dict[str, Any]] = [
     {"name": "bench_single_symbol.SingleSymbolDetection.time_detect",

@@ -32,6 +32,10 @@ def test_rules_and_budgets_are_read(tmp_path: Path) -> None:
             [[tool.alphapulse_perf.benchmarks]]
             match = "ColdStart"
             tolerance = 0.3
+            [[tool.alphapulse_perf.benchmarks]]
+            match = "Instructions"
+            tolerance = 0.01
+            deterministic = true
             [[tool.alphapulse_perf.budgets]]
             match = "time_detect$"
             params = { candles = 1000 }
@@ -45,6 +49,8 @@ def test_rules_and_budgets_are_read(tmp_path: Path) -> None:
     assert settings.direction_for("a.time_x") is Direction.LOWER
     assert settings.tolerance_for("b.ColdStart.timeraw_import") == 0.3
     assert settings.tolerance_for("b.other") == 0.2
+    assert settings.deterministic_for("b.Instructions.track_detect")
+    assert not settings.deterministic_for("b.ColdStart.timeraw_import")
     (budget,) = settings.budgets
     assert budget.applies("s.time_detect", ("candles",), ("1000",))
     assert not budget.applies("s.time_detect", ("candles",), ("100",))
@@ -75,6 +81,11 @@ def test_the_repository_settings_are_valid() -> None:
             {"benchmarks": [{"match": "x", "direction": "up"}]},
             "] benchmarks[0].direction: should be 'lower' or 'higher'",
             id="direction",
+        ),
+        pytest.param(
+            {"benchmarks": [{"match": "x", "deterministic": "yes"}]},
+            "] benchmarks[0].deterministic: should be true or false",
+            id="deterministic",
         ),
         pytest.param(
             {"benchmarks": [{"tolerance": 0.1}]}, "benchmarks[0].match: is required", id="no-match"

@@ -1,0 +1,258 @@
+"""How much to trust `alphapulse-perf check`: its false alarms and misses, measured with real asv.
+
+    python -m scripts.measure_checker [--repeats 5] [--rounds 4] [--output FILE]
+
+In a temporary clone (scripts/asv_clone.py) it makes four commits on top of today's suite:
+- an empty commit: the same tree measured again, an A/A pair with the suite commit;
+- three commits whose detection does about 10 %, 25 % and 100 % more real work: `detect_arrays`
+  (behind `detect` and `scan`) runs the pattern kernels again on the same candles, as many of
+  them as it takes to add that fraction to a 1,000-candle `detect`, calibrated on this machine.
+The slowdown each commit really adds is measured in one process, alternating the two versions.
+
+Each repetition runs asv the way the pull-request workflow does (samples recorded, rounds
+interleaved across the commits) and then `alphapulse-perf check` of every commit against the
+suite commit, at the settings' tolerances and, for the timings, at 5 % and 20 % as well.
+The whole suite runs for the A/A pair; the slowed commits run the benchmarks that time detection.
+Finally it times `check` over a synthetic history of 1,000 commits x 100 benchmarks, reading the
+files included. It prints a Markdown summary (README's "How much to trust it" comes from it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+import types
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scripts.asv_clone import Sandbox, make_sandbox
+
+TARGETS = (0.10, 0.25, 1.00)
+DETECTION = r"SingleSymbolDetection\.time_|MultiSymbolScan\.time_|Stages\.time_patterns"
+MARKER = "    names, matrix = pattern_matrix(g)\n"
+PATTERN_COUNT = 36
+BIN = Path(sys.executable).parent
+
+
+def slowed_source(original: str, full: int, names: int) -> str:
+    """detection.py whose detect_arrays also runs `full` passes of every pattern kernel and one
+    of the first `names` kernels, on the geometry it already has (real work, not a sleep)."""
+    if MARKER not in original:
+        raise SystemExit(f"alphapulse/detection.py no longer has {MARKER.strip()!r}: update me")
+    extra = (
+        f"    for _ in range({full}):  # scripts/measure_checker.py: more detection work\n"
+        f"        pattern_matrix(g)\n"
+        f"    pattern_matrix(g, list(PATTERNS)[:{names}])\n"
+    )
+    source = original.replace(MARKER, MARKER + extra)
+    return source.replace(
+        "from alphapulse.patterns import geometry_of, pattern_matrix",
+        "from alphapulse.patterns import PATTERNS, geometry_of, pattern_matrix",
+    )
+
+
+def _load(source: str, name: str) -> types.ModuleType:
+    module = types.ModuleType(name)
+    sys.modules[name] = module  # dataclasses look their module up
+    exec(compile(source, name, "exec"), module.__dict__)
+    return module
+
+
+def _per_call(func: Callable[[], object], seconds: float = 0.05) -> float:
+    number = max(1, int(seconds / max(timeit.timeit(func, number=1), 1e-6)))
+    return min(timeit.repeat(func, number=number, repeat=3)) / number
+
+
+def in_process_slowdown(original: str, slowed: str, rounds: int = 9) -> dict[str, float]:
+    """Median slowdown of detect (1 x 1,000) and scan (100 x 1,000), the versions alternating."""
+    from alphapulse.market import synthetic_batch, synthetic_candles
+
+    one = synthetic_candles("BTCUSDT", 1_000)
+    many = synthetic_batch([f"S{k}" for k in range(100)], 1_000)
+    before, after = _load(original, "before"), _load(slowed, "after")
+    cases = {
+        "detect 1x1000": (lambda: before.detect(one), lambda: after.detect(one)),
+        "scan 100x1000": (lambda: before.scan(many), lambda: after.scan(many)),
+    }
+    found = {}
+    for label, (old, new) in cases.items():
+        ratios = [_per_call(new) / _per_call(old) for _ in range(rounds)]
+        found[label] = statistics.median(ratios) - 1
+    return found
+
+
+def calibrate(original: str) -> dict[float, tuple[int, int]]:
+    """(full passes, extra kernels) that add about each target fraction to a 1,000-candle
+    detect, from the slowdown of one extra pass of every kernel measured in one process."""
+    one_pass = in_process_slowdown(original, slowed_source(original, 1, 0))["detect 1x1000"]
+    plan = {}
+    for target in TARGETS:
+        kernels = max(1, round(target / one_pass * PATTERN_COUNT))
+        plan[target] = divmod(kernels, PATTERN_COUNT)
+    return plan
+
+
+def run(cmd: list[str], box: Sandbox, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess:
+    done = subprocess.run(cmd, cwd=box.repo, env=box.env, capture_output=True, text=True)
+    if done.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return done
+
+
+def asv_run(box: Sandbox, commits: list[str], rounds: int, bench: str | None) -> float:
+    hashes = box.repo / ".asv" / "commits.txt"
+    hashes.parent.mkdir(exist_ok=True)
+    hashes.write_text("\n".join(commits) + "\n")
+    cmd = [str(BIN / "asv"), "run", "--machine", "measure", "--record-samples",
+           "--interleave-rounds", "-a", f"rounds={rounds}",
+           "HASHFILE:.asv/commits.txt"]  # fmt: skip
+    if bench:
+        cmd += ["-b", bench]
+    start = time.perf_counter()
+    run(cmd, box, ok=(0, 2))  # 2: a benchmark failed; check reports it
+    return time.perf_counter() - start
+
+
+def check(box: Sandbox, baseline: str, target: str, rounds: int, config: Path) -> dict[str, Any]:
+    done = run(
+        [str(BIN / "alphapulse-perf"), "check", "--machine", "measure", "--config", str(config),
+         "--results", "results", "--baseline", baseline, "--commit", target,
+         "--rounds", str(rounds), "--format", "json"],
+        box, ok=(0, 1),
+    )  # fmt: skip
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def with_timing_tolerance(box: Sandbox, tolerance: float) -> Path:
+    """A copy of the clone's settings with `tolerance` for every time_ benchmark."""
+    path = box.repo / ".asv" / f"settings-{tolerance}.toml"
+    path.parent.mkdir(exist_ok=True)
+    text = (box.repo / "pyproject.toml").read_text()
+    rule = f'[[tool.alphapulse_perf.benchmarks]]\nmatch = "\\\\.time_"\ntolerance = {tolerance}\n'
+    head = "[[tool.alphapulse_perf.benchmarks]]\n"
+    path.write_text(text.replace(head, rule + head, 1))
+    return path
+
+
+def regressed(report: dict[str, Any]) -> list[str]:
+    return [f"{b['label']} {b['ratio']:.2f}x" for b in report["benchmarks"]
+            if b["status"] == "regressed"]  # fmt: skip
+
+
+def check_speed(commits: int = 1_000, benchmarks: int = 100) -> tuple[float, float]:
+    """Seconds for `alphapulse-perf check` (a fresh process, reading included) over a synthetic
+    history, and the size of that history on disk in MB."""
+    from tests.perf.conftest import run_file  # the tests' asv-format writer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "results"
+        (root / "m1").mkdir(parents=True)
+        names = [f"bench_synthetic.Bench{k // 10}.time_b{k % 10}" for k in range(benchmarks)]
+        spec = {n: {"name": n, "type": "time", "unit": "seconds", "param_names": ["n"],
+                    "params": [["10"]], "version": "1", "rounds": 2} for n in names}  # fmt: skip
+        (root / "benchmarks.json").write_text(json.dumps({**spec, "version": 2}))
+        (root / "m1" / "machine.json").write_text(json.dumps({"machine": "m1", "version": 1}))
+        rng = np.random.default_rng(0)
+        hashes = [hashlib.sha1(str(k).encode()).hexdigest() for k in range(commits)]
+        for k, commit in enumerate(hashes):
+            rows = {}
+            for n in names:
+                samples = (1e-3 * rng.lognormal(0, 0.05, 10)).tolist()
+                value = statistics.median(samples)
+                rows[n] = [[value], [["10"]], "1", 1, 1.0, [value * 0.9], [value * 1.1],
+                           [value * 0.95], [value * 1.05], [10], [10], [samples], None]  # fmt: skip
+            data = run_file(commit, 1_700_000_000_000 + k, rows)
+            (root / "m1" / f"{commit[:8]}-virtualenv-py3.11.json").write_text(json.dumps(data))
+        size = sum(p.stat().st_size for p in root.rglob("*.json")) / 1e6
+        cmd = [str(BIN / "alphapulse-perf"), "check", "--results", str(root), "--machine", "m1",
+               "--baseline", hashes[0][:8], "--commit", hashes[-1][:8],
+               "--format", "json"]  # fmt: skip
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+            times.append(time.perf_counter() - start)
+            if done.returncode not in (0, 1):
+                raise SystemExit(f"check over the synthetic history failed: {done.stderr}")
+        return statistics.median(times), size
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="repetitions (default: 5)")
+    parser.add_argument("--rounds", type=int, default=4, help="asv rounds a side (default: 4)")
+    parser.add_argument("--output", type=Path, help="also write the summary here")
+    parser.add_argument("--skip-asv", action="store_true", help="only the check speed")
+    args = parser.parse_args(argv)
+    lines = ["# alphapulse-perf check: measured", ""]
+
+    seconds, size = check_speed()
+    lines.append(f"check over 1,000 commits x 100 benchmarks ({size:.0f} MB of results, read"
+                 f" in a fresh process): {seconds:.2f} s (median of 3)")  # fmt: skip
+    if not args.skip_asv:
+        lines += measure_with_asv(args.repeats, args.rounds)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.output:
+        args.output.write_text(text)
+    return 0
+
+
+def measure_with_asv(repeats: int, rounds: int) -> list[str]:
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="measure-checker-") as tmp:
+        box = make_sandbox(Path(tmp))
+        path = "alphapulse/detection.py"
+        original = box.original(path)
+        same = box.commit("nothing changed")
+        slowed = {}
+        for target, (full, names) in calibrate(original).items():
+            source = slowed_source(original, full, names)
+            commit = box.commit(f"{target:.0%} more detection work", {path: source})
+            real = in_process_slowdown(original, source)
+            slowed[target] = commit
+            shown = ", ".join(f"{k} +{v:.0%}" for k, v in real.items())
+            lines.append(f"commit +{target:.0%}: {full} extra pass(es) of all kernels and"
+                         f" {names} more; measured in one process: {shown}")  # fmt: skip
+        run([str(BIN / "asv"), "machine", "--yes", "--machine", "measure"], box)
+        configs = {"settings": box.repo / "pyproject.toml"}
+        for tolerance in (0.05, 0.20):
+            configs[f"timings {tolerance:.0%}"] = with_timing_tolerance(box, tolerance)
+        alarms: Counter[str] = Counter()
+        caught: Counter[tuple[float, str]] = Counter()
+        for rep in range(1, repeats + 1):
+            took = asv_run(box, [box.suite, same], rounds, None)
+            for name, config in configs.items():
+                found = regressed(check(box, box.suite, same, rounds, config))
+                alarms[name] += bool(found)
+                lines.append(f"A/A {rep} ({took:.0f} s, whole suite), {name}:"
+                             f" {'; '.join(found) or 'no regression'}")  # fmt: skip
+            took = asv_run(box, [box.suite, *slowed.values()], rounds, DETECTION)
+            for target, commit in slowed.items():
+                for name, config in configs.items():
+                    found = regressed(check(box, box.suite, commit, rounds, config))
+                    caught[target, name] += bool(found)
+                    lines.append(f"+{target:.0%} {rep} ({took:.0f} s), {name}:"
+                                 f" {'; '.join(found) or 'NOT FLAGGED'}")  # fmt: skip
+            print("\n".join(lines[-(len(configs) * 4) :]), flush=True)
+        lines += ["", f"Summary over {repeats} repetitions, {rounds} rounds a side:"]
+        for name in configs:
+            flagged = ", ".join(f"+{t:.0%} {caught[t, name]}/{repeats}" for t in TARGETS)
+            lines.append(f"- {name}: A/A false alarms {alarms[name]}/{repeats}; flagged {flagged}")
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
