@@ -25,6 +25,7 @@ __all__ = [
     "expand",
     "load_rounds",
     "next_steps",
+    "pair_counts",
     "resolve_revision",
     "run_check",
 ]
@@ -42,6 +43,8 @@ class CheckReport:
     target: Revision
     comparisons: tuple[Comparison, ...]
     budgets: tuple[BudgetCheck, ...]
+    # Each instruction count with the timing of the same workload (settings' `beside`), if any.
+    beside: tuple[tuple[Comparison, Comparison | None], ...] = ()
 
     @property
     def regressions(self) -> list[Comparison]:
@@ -125,8 +128,23 @@ def run_check(
     """Compare every series of `target` with `baseline`, and check the budgets on `target`."""
     comparisons = compare_commits(records, baseline.commit, target.commit, settings, rounds)
     at_target = [r for r in records if r.commit == target.commit]
+    budgets = check_budgets(at_target, settings.budgets)
     return CheckReport(
-        baseline, target, tuple(comparisons), tuple(check_budgets(at_target, settings.budgets))
+        baseline, target, tuple(comparisons), tuple(budgets), pair_counts(comparisons, settings)
+    )
+
+
+def pair_counts(
+    comparisons: Sequence[Comparison], settings: Settings
+) -> tuple[tuple[Comparison, Comparison | None], ...]:
+    """Every instruction count (unit `instructions`) with the timing `beside` names for it, from
+    the same machine and environment."""
+    timing_of = dict(settings.beside)
+    by_label = {(c.machine, c.env, c.label): c for c in comparisons}
+    return tuple(
+        (c, by_label.get((c.machine, c.env, timing_of.get(c.label, ""))))
+        for c in comparisons
+        if c.unit == "instructions"
     )
 
 

@@ -25,6 +25,30 @@ def _ratio(c: Comparison) -> str:
     return f"{c.ratio:.2f}x" if c.ratio is not None else "-"
 
 
+def _change(c: Comparison | None) -> str:
+    """A ratio as a signed percentage with two decimals: instruction counts move by 0.1 %."""
+    return f"{(c.ratio - 1) * 100:+.2f} %" if c is not None and c.ratio is not None else "-"
+
+
+def _workload(c: Comparison) -> str:
+    """The count's parameters (`detect`), or its label when it has none."""
+    return ", ".join(p.strip("'\"") for p in c.params) or c.label
+
+
+def _beside_rows(report: CheckReport) -> list[list[str]]:
+    rows = []
+    for count, timing in report.beside:
+        rows.append([
+            _workload(count), format_value(count.current, count.unit), _change(count),
+            count.status.value, timing.label if timing else "-", _change(timing),
+            timing.status.value if timing else "-",
+        ])  # fmt: skip
+    return rows
+
+
+BESIDE_HEADER = ["workload", "instructions", "change", "status", "timing", "change", "status"]
+
+
 def _revision(report: CheckReport, which: str) -> str:
     rev = report.baseline if which == "baseline" else report.target
     short = rev.commit[:8]
@@ -95,6 +119,10 @@ def render_text(report: CheckReport) -> str:
                 _evidence(c) if c.status is not Status.UNCHANGED else "",
             ])  # fmt: skip
         lines += [*_table(rows), ""]
+    if report.beside:
+        lines.append("instruction counts (deterministic) beside the timings:")
+        lines += ["  " + row for row in _table([BESIDE_HEADER, *_beside_rows(report)])]
+        lines.append("")
     if report.budgets:
         lines.append("budgets:")
         lines += [f"  {b.status.value}: {_budget_line(b)}" for b in report.budgets]
@@ -146,6 +174,15 @@ def render_markdown(report: CheckReport) -> str:
               _limit(b), b.status.value] for b in report.broken_budgets],
         )  # fmt: skip
         lines.append("")
+    if report.beside:
+        lines += ["### Instruction counts beside the timings", ""]
+        lines += _md_table(
+            BESIDE_HEADER,
+            [[f"`{row[0]}`", *row[1:4], f"`{row[4]}`" if row[4] != "-" else "-", *row[5:]]
+             for row in _beside_rows(report)],
+        )  # fmt: skip
+        lines += ["", "Counts are deterministic (the tolerance alone decides); they miss cache"
+                  " and memory effects, which the timings see.", ""]  # fmt: skip
     lines += [f"<details><summary>All {len(report.comparisons)} benchmarks"
               f" and {len(report.budgets)} budget checks</summary>", ""]  # fmt: skip
     lines += _md_table(
@@ -217,6 +254,10 @@ def render_json(report: CheckReport) -> str:
         "summary": {s.value: report.count(s) for s in Status},
         "benchmarks": [_json_comparison(c, report) for c in report.comparisons],
         "budgets": [_json_budget(b) for b in report.budgets],
+        "beside": [
+            {"instructions": count.label, "timing": timing.label if timing else None}
+            for count, timing in report.beside
+        ],
     }
     return json.dumps(data, indent=2, allow_nan=False) + "\n"
 

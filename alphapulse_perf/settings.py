@@ -16,6 +16,8 @@
     tolerance = 0.01
     deterministic = true                  # repeats exactly: the tolerance alone decides
 
+    [tool.alphapulse_perf.beside]         # report an instruction count beside its timing
+    "b.Instructions.track_instructions(workload='detect')" = "b.Single.time_detect(candles=1000)"
     [[tool.alphapulse_perf.budgets]]      # absolute limits, checked on the target alone
     match = "SingleSymbolDetection\\.time_detect$"
     params = { candles = 1000 }           # optional: exact values, or a list of accepted values
@@ -105,6 +107,7 @@ class Settings:
     results: Path | None = None
     rules: tuple[Rule, ...] = ()
     budgets: tuple[Budget, ...] = field(default=())
+    beside: tuple[tuple[str, str], ...] = ()  # (instruction-count label, timing label)
 
     def tolerance_for(self, label: str) -> float:
         """The first rule matching `label` that sets a tolerance, else the default."""
@@ -135,7 +138,7 @@ def _unquote(value: str) -> str:
 
 
 _TOP = {"tolerance", "p_threshold", "default_baseline", "machine", "results", "benchmarks",
-        "budgets"}  # fmt: skip
+        "budgets", "beside"}  # fmt: skip
 _RULE = {"match", "tolerance", "direction", "deterministic"}
 _BUDGET = {"match", "params", "max", "min"}
 
@@ -246,6 +249,9 @@ def parse_settings(data: Any, source: str = "pyproject.toml") -> Settings:
                 )
             accepted.append((name, tuple(str(v) for v in listed)))
         budgets.append(Budget(read.regex(budget, where), tuple(accepted), high, low))
+    beside = top.get("beside", {})
+    if not isinstance(beside, dict) or not all(isinstance(v, str) and v for v in beside.values()):
+        raise read.fail("beside", "should be a table of count label = timing label (strings)")
     p_threshold = read.number(top, "p_threshold", "p_threshold")
     if p_threshold is not None and not 0 < p_threshold < 1:
         raise read.fail("p_threshold", f"should be between 0 and 1, got {p_threshold!r}")
@@ -259,6 +265,7 @@ def parse_settings(data: Any, source: str = "pyproject.toml") -> Settings:
         results=Path(results) if results is not None else None,
         rules=tuple(rules),
         budgets=tuple(budgets),
+        beside=tuple(beside.items()),
     )
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from benchmarks.common import api, candles
+from benchmarks.common import HOUR_MS, streaming_replay
 
 WINDOW = 500
-HOUR_MS = 3_600_000
 
 
 class StreamingUpdate:
@@ -17,22 +16,7 @@ class StreamingUpdate:
     warmup_time = 0.1
 
     def setup(self) -> None:
-        detector_class = api("alphapulse", "StreamingDetector")
-        history = candles("BTCUSDT", 8_760)
-        self.detector = detector_class(window=WINDOW)
-        self.detector.seed(history.tail(WINDOW))
-        # New candles replay the year; their timestamps keep increasing past the seeded ones.
-        self.rows = list(
-            zip(
-                history.open.tolist(),
-                history.high.tolist(),
-                history.low.tolist(),
-                history.close.tolist(),
-                history.volume.tolist(),
-                strict=True,
-            )
-        )
-        self.next_ts = int(history.timestamp[-1]) + HOUR_MS
+        self.detector, self.rows, self.next_ts = streaming_replay(WINDOW)
         self.k = 0
 
     def time_update(self) -> None:

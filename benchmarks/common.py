@@ -70,3 +70,18 @@ def candles(symbol: str, n: int) -> Any:
 @cache
 def batch(count: int, n: int = WINDOW) -> Any:
     return api("alphapulse.market", "synthetic_batch")(symbol_names(count), n)
+
+
+HOUR_MS = 3_600_000
+
+
+def streaming_replay(window: int) -> tuple[Any, list[tuple[float, ...]], int]:
+    """For the streaming path: a `StreamingDetector` seeded with the last `window` hours of
+    BTCUSDT's year, the year's candles (open, high, low, close, volume) to replay one by one, and
+    the timestamp of the first new candle (replayed candles keep the timestamps increasing)."""
+    history = candles("BTCUSDT", 8_760)
+    detector = api("alphapulse", "StreamingDetector")(window=window)
+    detector.seed(history.tail(window))
+    columns = (history.open, history.high, history.low, history.close, history.volume)
+    rows = list(zip(*(c.tolist() for c in columns), strict=True))
+    return detector, rows, int(history.timestamp[-1]) + HOUR_MS

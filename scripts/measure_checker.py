@@ -12,7 +12,8 @@ The slowdown each commit really adds is measured in one process, alternating the
 Each repetition runs asv the way the pull-request workflow does (samples recorded, rounds
 interleaved across the commits) and then `alphapulse-perf check` of every commit against the
 suite commit, at the settings' tolerances and, for the timings, at 5 % and 20 % as well.
-The whole suite runs for the A/A pair; the slowed commits run the benchmarks that time detection.
+The A/A pair runs the whole suite but the instruction counts (exact, measured apart); the slowed
+commits run the benchmarks that time detection.
 Finally it times `check` over a synthetic history of 1,000 commits x 100 benchmarks, reading the
 files included. It prints a Markdown summary (README's "How much to trust it" comes from it).
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,7 +41,11 @@ import numpy as np
 from scripts.asv_clone import Sandbox, make_sandbox
 
 TARGETS = (0.10, 0.25, 1.00)
-DETECTION = r"SingleSymbolDetection\.time_|MultiSymbolScan\.time_|Stages\.time_patterns"
+# The whole suite but the instruction counts (exact: measured apart, see README).
+TIMINGS = r"^(?!bench_instructions\.)"
+DETECTION = r"SingleSymbolDetection\.time_|MultiSymbolScan\.time_"
+# Shown for every slowed commit, flagged or not.
+KEY = ("time_detect(candles=1000)", "time_scan(symbols=10)", "time_scan(symbols=100)")
 MARKER = "    names, matrix = pattern_matrix(g)\n"
 PATTERN_COUNT = 36
 BIN = Path(sys.executable).parent
@@ -151,6 +157,12 @@ def regressed(report: dict[str, Any]) -> list[str]:
             if b["status"] == "regressed"]  # fmt: skip
 
 
+def key_ratios(report: dict[str, Any]) -> str:
+    found = {b["label"].rsplit(".", 1)[-1]: b for b in report["benchmarks"]}
+    return ", ".join(f"{k} {found[k]['ratio']:.2f}x {found[k]['status']}" for k in KEY
+                     if k in found and found[k]["ratio"] is not None)  # fmt: skip
+
+
 def check_speed(commits: int = 1_000, benchmarks: int = 100) -> tuple[float, float]:
     """Seconds for `alphapulse-perf check` (a fresh process, reading included) over a synthetic
     history, and the size of that history on disk in MB."""
@@ -195,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=4, help="asv rounds a side (default: 4)")
     parser.add_argument("--output", type=Path, help="also write the summary here")
     parser.add_argument("--skip-asv", action="store_true", help="only the check speed")
+    parser.add_argument("--keep", type=Path, help="keep each run's asv results here")
     args = parser.parse_args(argv)
     lines = ["# alphapulse-perf check: measured", ""]
 
@@ -202,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"check over 1,000 commits x 100 benchmarks ({size:.0f} MB of results, read"
                  f" in a fresh process): {seconds:.2f} s (median of 3)")  # fmt: skip
     if not args.skip_asv:
-        lines += measure_with_asv(args.repeats, args.rounds)
+        lines += measure_with_asv(args.repeats, args.rounds, args.keep)
     text = "\n".join(lines) + "\n"
     print(text)
     if args.output:
@@ -210,8 +223,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure_with_asv(repeats: int, rounds: int) -> list[str]:
+def measure_with_asv(repeats: int, rounds: int, keep: Path | None) -> list[str]:
     lines: list[str] = []
+
+    def say(line: str) -> None:
+        lines.append(line)
+        print(line, flush=True)
+
+    def kept(box: Sandbox, name: str) -> None:
+        if keep is not None:
+            shutil.copytree(box.repo / "results", keep / name, dirs_exist_ok=True)
+
     with tempfile.TemporaryDirectory(prefix="measure-checker-") as tmp:
         box = make_sandbox(Path(tmp))
         path = "alphapulse/detection.py"
@@ -224,8 +246,10 @@ def measure_with_asv(repeats: int, rounds: int) -> list[str]:
             real = in_process_slowdown(original, source)
             slowed[target] = commit
             shown = ", ".join(f"{k} +{v:.0%}" for k, v in real.items())
-            lines.append(f"commit +{target:.0%}: {full} extra pass(es) of all kernels and"
-                         f" {names} more; measured in one process: {shown}")  # fmt: skip
+            say(
+                f"commit +{target:.0%}: {full} extra pass(es) of all kernels and {names} more;"
+                f" measured in one process: {shown}"
+            )
         run([str(BIN / "asv"), "machine", "--yes", "--machine", "measure"], box)
         configs = {"settings": box.repo / "pyproject.toml"}
         for tolerance in (0.05, 0.20):
@@ -233,20 +257,26 @@ def measure_with_asv(repeats: int, rounds: int) -> list[str]:
         alarms: Counter[str] = Counter()
         caught: Counter[tuple[float, str]] = Counter()
         for rep in range(1, repeats + 1):
-            took = asv_run(box, [box.suite, same], rounds, None)
+            took = asv_run(box, [box.suite, same], rounds, TIMINGS)
+            kept(box, f"rep{rep}-aa")
             for name, config in configs.items():
                 found = regressed(check(box, box.suite, same, rounds, config))
                 alarms[name] += bool(found)
-                lines.append(f"A/A {rep} ({took:.0f} s, whole suite), {name}:"
-                             f" {'; '.join(found) or 'no regression'}")  # fmt: skip
+                say(
+                    f"A/A {rep} ({took:.0f} s, whole suite), {name}:"
+                    f" {'; '.join(found) or 'no regression'}"
+                )
             took = asv_run(box, [box.suite, *slowed.values()], rounds, DETECTION)
+            kept(box, f"rep{rep}-slowed")
             for target, commit in slowed.items():
                 for name, config in configs.items():
-                    found = regressed(check(box, box.suite, commit, rounds, config))
+                    report = check(box, box.suite, commit, rounds, config)
+                    found = regressed(report)
                     caught[target, name] += bool(found)
-                    lines.append(f"+{target:.0%} {rep} ({took:.0f} s), {name}:"
-                                 f" {'; '.join(found) or 'NOT FLAGGED'}")  # fmt: skip
-            print("\n".join(lines[-(len(configs) * 4) :]), flush=True)
+                    say(
+                        f"+{target:.0%} {rep} ({took:.0f} s), {name}:"
+                        f" {len(found)} regressed; {key_ratios(report)}"
+                    )
         lines += ["", f"Summary over {repeats} repetitions, {rounds} rounds a side:"]
         for name in configs:
             flagged = ", ".join(f"+{t:.0%} {caught[t, name]}/{repeats}" for t in TARGETS)

@@ -65,3 +65,32 @@ def test_asv_check_passes(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No problems found" in done.stdout
+
+
+def test_every_label_beside_names_a_benchmark() -> None:
+    """pyproject's `beside` pairs (instruction count -> timing) name real combinations."""
+    from alphapulse_perf.settings import load_settings
+
+    labels = set()
+    for name, cls, _, combo in CASES:
+        names = getattr(cls, "param_names", [])
+        named = ", ".join(f"{p}={v!r}" for p, v in zip(names, combo, strict=True))
+        labels.add(f"{name}({named})" if combo else name)
+    beside = load_settings(CONF.parent / "pyproject.toml").beside
+    assert len(beside) == 6
+    assert [label for pair in beside for label in pair if label not in labels] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "threshold"),
+    [
+        ("bench_instructions.Instructions.track_instructions", 0.01),
+        ("bench_multi_symbol.MultiSymbolScan.peakmem_scan", 0.03),
+        ("bench_cold_start.ColdStart.timeraw_import", 0.3),
+        ("bench_single_symbol.SingleSymbolDetection.time_detect", 0.15),
+    ],
+)
+def test_each_series_gets_its_threshold(conf: dict[str, Any], name: str, threshold: float) -> None:
+    """asv's publish applies the largest threshold whose regex matches (re.match)."""
+    matching = [t for regex, t in conf["regressions_thresholds"].items() if re.match(regex, name)]
+    assert max(matching) == threshold

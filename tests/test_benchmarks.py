@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import benchmarks
-from benchmarks import bench_multi_symbol
+from benchmarks import bench_multi_symbol, instruction_counts
 
 PREFIXES = ("time_", "timeraw_", "peakmem_", "mem_", "track_")
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,9 @@ def discover() -> Iterator[tuple[str, type, str, tuple[Any, ...]]]:
 
 
 CASES = list(discover())
+# One valgrind launch costs 6-7 s: the smoke run counts one workload
+# (tests/test_instruction_counts.py builds and runs every workload without valgrind).
+SMOKE = [c for c in CASES if not c[0].startswith("bench_instructions") or c[3] == ("detect",)]
 
 
 def test_the_suite_has_every_scenario() -> None:
@@ -64,7 +67,7 @@ def test_every_benchmark_class_has_an_explicit_version() -> None:
 
 @pytest.mark.parametrize(
     ("name", "cls", "method", "combo"),
-    [pytest.param(*case, id=f"{case[0]}{list(case[3]) if case[3] else ''}") for case in CASES],
+    [pytest.param(*case, id=f"{case[0]}{list(case[3]) if case[3] else ''}") for case in SMOKE],
 )
 def test_benchmark_runs(
     name: str, cls: type, method: str, combo: tuple[Any, ...], monkeypatch: pytest.MonkeyPatch
@@ -73,6 +76,12 @@ def test_benchmark_runs(
     monkeypatch.setattr(bench_multi_symbol, "CPU_WINDOW_SECONDS", 0.0)
     monkeypatch.setattr(bench_multi_symbol, "THROUGHPUT_SECONDS", 0.0)
     monkeypatch.setattr(bench_multi_symbol, "REFRESH_SECONDS", 0.0)
+    if name.startswith("bench_instructions"):
+        try:  # the one skip allowed here: no valgrind, compiler or callgrind.h on this machine
+            instruction_counts.tools()
+            instruction_counts.control_library()
+        except NotImplementedError as err:
+            pytest.skip(str(err))
     instance = cls()
     if hasattr(instance, "setup"):
         instance.setup(*combo)

@@ -501,15 +501,24 @@ def test_setup(workflow: dict[str, Any], job: str) -> None:
     assert workflow["env"]["MACHINE"] == "ci"
 
 
-def test_pr_job_measures_both_commits_in_one_interleaved_run(workflow: dict[str, Any]) -> None:
-    runs = [argv for argv in invocations(workflow, "pr", "asv") if argv[0] == "run"]
-    assert len(runs) == 1, runs
-    args = asv_args(runs[0])
-    assert args.record_samples and args.interleave_rounds
-    assert args.attribute == {"rounds": 4}
-    assert args.machine == "<MACHINE>"
-    assert args.range.startswith("HASHFILE:")
-    hashfile = args.range.removeprefix("HASHFILE:")
+def test_pr_job_measures_both_commits_timings_interleaved_then_counts(
+    workflow: dict[str, Any],
+) -> None:
+    runs = [asv_args(argv) for argv in invocations(workflow, "pr", "asv") if argv[0] == "run"]
+    assert len(runs) == 2, runs
+    timings, counts = runs
+    assert timings.record_samples and timings.interleave_rounds
+    assert timings.attribute == {"rounds": 4}
+    # Instruction counts are exact: one round each, not the timings' four valgrind launches.
+    assert counts.attribute in (None, {}) and not counts.interleave_rounds
+    names = ["bench_instructions.Instructions.track_instructions",
+             "bench_single_symbol.SingleSymbolDetection.time_detect"]  # fmt: skip
+    assert [bool(re.search(timings.bench[0], n)) for n in names] == [False, True]
+    assert [bool(re.search(counts.bench[0], n)) for n in names] == [True, False]
+    for args in runs:
+        assert args.machine == "<MACHINE>"
+        assert args.range == timings.range and args.range.startswith("HASHFILE:")
+    hashfile = timings.range.removeprefix("HASHFILE:")
     script = step_named(workflow, "pr", "Measure base and head")["run"]
     assert f'"$BASE_SHA" "$HEAD_SHA" > {hashfile}' in script
     assert '[ "$status" -eq 2 ]' in script  # some benchmark failed: the check reports it
@@ -522,7 +531,7 @@ def test_pr_check_flags_are_accepted_by_the_cli(workflow: dict[str, Any]) -> Non
     assert (args.baseline, args.commit, args.machine) == ("<BASE_SHA>", "<HEAD_SHA>", "<MACHINE>")
     assert args.format == "markdown"
     assert str(args.output) == "check.md"
-    (run,) = [a for a in invocations(workflow, "pr", "asv") if a[0] == "run"]
+    run = next(a for a in invocations(workflow, "pr", "asv") if a[0] == "run")
     assert args.rounds == asv_args(run).attribute["rounds"]  # the every-round rule needs it
     script = step_named(workflow, "pr", "Regression check")["run"]
     assert "|| status=$?" in script  # the exit code is kept, not fatal here

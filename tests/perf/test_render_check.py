@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from dataclasses import replace
 
 import pytest
 from test_compare import FAST, SETTINGS, rec, scaled
 
 from alphapulse_perf.budgets import check_budgets
-from alphapulse_perf.check import CheckReport, Revision
+from alphapulse_perf.check import CheckReport, Revision, run_check
 from alphapulse_perf.compare import classify
 from alphapulse_perf.render_check import render_check
 from alphapulse_perf.results import Outcome
@@ -118,3 +119,34 @@ def test_a_passing_report_says_so_first() -> None:
         " (HEAD (bbbbbbbb) against aaaaaaaa)**"
     )
     assert json.loads(render_check(report, "json"))["verdict"] == "pass"
+
+
+def test_instruction_counts_beside_their_timings() -> None:
+    count = "b.Instructions.track_instructions"
+    timing_label = "b.Bench.time_x(n=10)"
+    settings = replace(SETTINGS, beside=((f"{count}(n='detect')", timing_label),))
+    records = [
+        rec(1_000_000.0, name=count, params=("'detect'",), commit=BASE),
+        rec(1_021_000.0, name=count, params=("'detect'",), commit=HEAD),
+        rec(2_000_000.0, name=count, params=("'scan'",), commit=BASE),
+        rec(2_000_000.0, name=count, params=("'scan'",), commit=HEAD),
+        rec(0.001, FAST, commit=BASE),
+        rec(0.00103, scaled(1.03), commit=HEAD),
+    ]
+    records = [replace(r, unit="instructions") if r.benchmark == count else r for r in records]
+    report = run_check(records, Revision(BASE, "main"), Revision(HEAD, HEAD), settings, {})
+    assert [(c.label, t.label if t else None) for c, t in report.beside] == [
+        (f"{count}(n='detect')", timing_label),
+        (f"{count}(n='scan')", None),
+    ]
+    markdown = render_check(report, "markdown")
+    section = markdown.split("### Instruction counts beside the timings\n\n", 1)[1]
+    assert section.startswith(
+        "| workload | instructions | change | status | timing | change | status |\n"
+        "|---|---|---|---|---|---|---|\n"
+        f"| `detect` | 1,021,000 | +2.10 % | regressed | `{timing_label}` | +3.00 % | unchanged |\n"
+        "| `scan` | 2,000,000 | +0.00 % | unchanged | - | - | - |\n"
+    )
+    assert "instruction counts (deterministic) beside the timings:" in render_check(report, "text")
+    beside = json.loads(render_check(report, "json"))["beside"]
+    assert beside[0] == {"instructions": f"{count}(n='detect')", "timing": timing_label}

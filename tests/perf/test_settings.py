@@ -90,6 +90,7 @@ def test_the_repository_settings_are_valid() -> None:
         pytest.param(
             {"benchmarks": [{"tolerance": 0.1}]}, "benchmarks[0].match: is required", id="no-match"
         ),
+        pytest.param({"beside": {"a": 3}}, "] beside: should be a table", id="beside"),
         pytest.param(
             {"benchmarks": [{"match": "("}]},
             "] benchmarks[0].match: is not a regular expression",

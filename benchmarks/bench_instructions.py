@@ -1,0 +1,35 @@
+"""CPU instructions of each workload alone, counted under valgrind: a figure that does not follow
+the machine's load, so a change of 1-2 % in the work shows (timings here spread by 10-14 %).
+
+Each count is one valgrind process of about 6-8 s (see benchmarks/instruction_counts.py for the
+mechanism); it is exactly the same from run to run of one commit, and moves by up to ~0.25 % (the
+smallest workload, signals) when unrelated code changes the memory layout.
+"""
+
+from __future__ import annotations
+
+from benchmarks.instruction_counts import SCENARIOS, Scenario, count_scenario, prepare
+
+
+class Instructions:
+    """Instructions of one call of: `detect` on 1,000 candles, `scan` of 10 symbols x 1,000
+    candles, one streaming update of a 500-candle window, and each stage (indicators, patterns,
+    signal scoring) on 1 symbol x 1,000 candles, as in the timing benchmarks."""
+
+    params = [list(SCENARIOS)]
+    param_names = ["workload"]
+    version = "1"
+    # A count is exact: one per run, no samples (asv runs a track once per round).
+    rounds = 1
+    repeat = 1
+    number = 1
+    timeout = 300.0  # one valgrind process takes 6-8 s here; room for slower CI machines
+
+    def setup(self, workload: str) -> None:
+        self.scenario: Scenario = SCENARIOS[workload]
+        prepare(self.scenario)  # skips where valgrind, gcc, callgrind.h or the API is missing
+
+    def track_instructions(self, workload: str) -> float:
+        return count_scenario(self.scenario, timeout=self.timeout - 30).instructions
+
+    track_instructions.unit = "instructions"  # type: ignore[attr-defined]
