@@ -114,8 +114,9 @@ def classify(
         sig = Significance(True, Evidence.DETERMINISTIC)
     else:
         sig = significance(
-            before.samples, after.samples, before.ci_99, after.ci_99, rounds, settings.p_threshold
-        )
+            before.samples, after.samples, before.ci_99, after.ci_99, rounds,
+            settings.p_threshold, settings.round_margin * tolerance,
+        )  # fmt: skip
     if not sig.real:
         return made(Status.NOISY, _why_not(sig), sig)
     return made(Status.REGRESSED if worse else Status.IMPROVED, "", sig)

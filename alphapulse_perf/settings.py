@@ -3,6 +3,7 @@
     [tool.alphapulse_perf]
     tolerance = 0.10              # default: a change beyond 10 % in the bad direction can regress
     p_threshold = 0.002           # Mann-Whitney significance level (asv's)
+    round_margin = 0.25           # the closest rounds must differ by a quarter of the tolerance
     default_baseline = "main"     # a named baseline or a git revision
     machine = "reference"
     results = "results"
@@ -102,6 +103,8 @@ class Budget:
 class Settings:
     tolerance: float = 0.10
     p_threshold: float = 0.002
+    # The closest pair of rounds (processes) must differ by this fraction of the tolerance.
+    round_margin: float = 0.25
     default_baseline: str | None = None
     machine: str | None = None
     results: Path | None = None
@@ -137,8 +140,8 @@ def _unquote(value: str) -> str:
     return value
 
 
-_TOP = {"tolerance", "p_threshold", "default_baseline", "machine", "results", "benchmarks",
-        "budgets", "beside"}  # fmt: skip
+_TOP = {"tolerance", "p_threshold", "round_margin", "default_baseline", "machine", "results",
+        "benchmarks", "budgets", "beside"}  # fmt: skip
 _RULE = {"match", "tolerance", "direction", "deterministic"}
 _BUDGET = {"match", "params", "max", "min"}
 
@@ -255,11 +258,15 @@ def parse_settings(data: Any, source: str = "pyproject.toml") -> Settings:
     p_threshold = read.number(top, "p_threshold", "p_threshold")
     if p_threshold is not None and not 0 < p_threshold < 1:
         raise read.fail("p_threshold", f"should be between 0 and 1, got {p_threshold!r}")
+    margin = read.number(top, "round_margin", "round_margin")
+    if margin is not None and not 0 <= margin <= 1:
+        raise read.fail("round_margin", f"should be between 0 and 1, got {margin!r}")
     results = read.string(top, "results", "results")
     tolerance = read.fraction(top, "tolerance", "tolerance")
     return Settings(
         tolerance=tolerance if tolerance is not None else Settings.tolerance,
         p_threshold=p_threshold if p_threshold is not None else Settings.p_threshold,
+        round_margin=margin if margin is not None else Settings.round_margin,
         default_baseline=read.string(top, "default_baseline", "default_baseline"),
         machine=read.string(top, "machine", "machine"),
         results=Path(results) if results is not None else None,

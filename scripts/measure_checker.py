@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -33,6 +34,7 @@ import timeit
 import types
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,7 @@ KEY = ("time_detect(candles=1000)", "time_scan(symbols=10)", "time_scan(symbols=
 MARKER = "    names, matrix = pattern_matrix(g)\n"
 PATTERN_COUNT = 36
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def slowed_source(original: str, full: int, names: int) -> str:
@@ -116,18 +119,21 @@ def run(cmd: list[str], box: Sandbox, ok: tuple[int, ...] = (0,)) -> subprocess.
     return done
 
 
-def asv_run(box: Sandbox, commits: list[str], rounds: int, bench: str | None) -> float:
+def asv_run(box: Sandbox, commits: list[str], bench: str, *options: str) -> float:
+    """`asv run` of `bench` on `commits` in the sandbox (machine `measure`); its wall time."""
     hashes = box.repo / ".asv" / "commits.txt"
     hashes.parent.mkdir(exist_ok=True)
     hashes.write_text("\n".join(commits) + "\n")
-    cmd = [str(BIN / "asv"), "run", "--machine", "measure", "--record-samples",
-           "--interleave-rounds", "-a", f"rounds={rounds}",
+    cmd = [str(BIN / "asv"), "run", "--machine", "measure", "-b", bench, *options,
            "HASHFILE:.asv/commits.txt"]  # fmt: skip
-    if bench:
-        cmd += ["-b", bench]
     start = time.perf_counter()
     run(cmd, box, ok=(0, 2))  # 2: a benchmark failed; check reports it
     return time.perf_counter() - start
+
+
+def interleaved(rounds: int) -> tuple[str, ...]:
+    """The pull-request workflow's options for timings."""
+    return ("--record-samples", "--interleave-rounds", "-a", f"rounds={rounds}")
 
 
 def check(box: Sandbox, baseline: str, target: str, rounds: int, config: Path) -> dict[str, Any]:
@@ -208,7 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help="also write the summary here")
     parser.add_argument("--skip-asv", action="store_true", help="only the check speed")
     parser.add_argument("--keep", type=Path, help="keep each run's asv results here")
+    parser.add_argument(
+        "--analyse", type=Path, metavar="KEPT", help="only decide the runs kept in KEPT again"
+    )
     args = parser.parse_args(argv)
+    if args.analyse:
+        print("\n".join(analyse(args.analyse, args.rounds)))
+        return 0
     lines = ["# alphapulse-perf check: measured", ""]
 
     seconds, size = check_speed()
@@ -250,6 +262,10 @@ def measure_with_asv(repeats: int, rounds: int, keep: Path | None) -> list[str]:
                 f"commit +{target:.0%}: {full} extra pass(es) of all kernels and {names} more;"
                 f" measured in one process: {shown}"
             )
+        roles = {"suite": box.suite, "A/A": same, **{f"+{t:.0%}": c for t, c in slowed.items()}}
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / "roles.json").write_text(json.dumps(roles, indent=1))
         run([str(BIN / "asv"), "machine", "--yes", "--machine", "measure"], box)
         configs = {"settings": box.repo / "pyproject.toml"}
         for tolerance in (0.05, 0.20):
@@ -257,7 +273,7 @@ def measure_with_asv(repeats: int, rounds: int, keep: Path | None) -> list[str]:
         alarms: Counter[str] = Counter()
         caught: Counter[tuple[float, str]] = Counter()
         for rep in range(1, repeats + 1):
-            took = asv_run(box, [box.suite, same], rounds, TIMINGS)
+            took = asv_run(box, [box.suite, same], TIMINGS, *interleaved(rounds))
             kept(box, f"rep{rep}-aa")
             for name, config in configs.items():
                 found = regressed(check(box, box.suite, same, rounds, config))
@@ -266,7 +282,7 @@ def measure_with_asv(repeats: int, rounds: int, keep: Path | None) -> list[str]:
                     f"A/A {rep} ({took:.0f} s, whole suite), {name}:"
                     f" {'; '.join(found) or 'no regression'}"
                 )
-            took = asv_run(box, [box.suite, *slowed.values()], rounds, DETECTION)
+            took = asv_run(box, [box.suite, *slowed.values()], DETECTION, *interleaved(rounds))
             kept(box, f"rep{rep}-slowed")
             for target, commit in slowed.items():
                 for name, config in configs.items():
@@ -281,6 +297,43 @@ def measure_with_asv(repeats: int, rounds: int, keep: Path | None) -> list[str]:
         for name in configs:
             flagged = ", ".join(f"+{t:.0%} {caught[t, name]}/{repeats}" for t in TARGETS)
             lines.append(f"- {name}: A/A false alarms {alarms[name]}/{repeats}; flagged {flagged}")
+    return lines
+
+
+def analyse(keep: Path, rounds: int) -> list[str]:
+    """The kept runs decided again under variants of the rule: the tolerance of the timings and
+    the margin the closest rounds must keep (settings' round_margin), with this checkout's code.
+    Counts, per variant, the A/A runs with any regression and the slowed runs flagged."""
+    from alphapulse_perf.check import load_rounds
+    from alphapulse_perf.compare import Status, compare_commits
+    from alphapulse_perf.results import load_records
+    from alphapulse_perf.settings import Rule, load_settings
+
+    roles = json.loads((keep / "roles.json").read_text())
+    base = load_settings(ROOT / "pyproject.toml")
+    runs = sorted(p for p in keep.iterdir() if p.is_dir())
+    lines = [f"{len(runs)} kept runs in {keep}, {rounds} rounds a side"]
+    for tolerance in (0.05, 0.10, 0.20):
+        for margin in (0.0, 0.25, 0.5, 1.0):
+            timing = Rule(re.compile(r"\.time_"), tolerance=tolerance)
+            settings = replace(base, round_margin=margin, rules=(timing, *base.rules))
+            flagged: Counter[str] = Counter()
+            seen: Counter[str] = Counter()
+            for run_dir in runs:
+                records = load_records(run_dir, "measure")
+                per = load_rounds(run_dir, rounds)
+                present = {r.commit for r in records}
+                for role, commit in roles.items():
+                    # A/A pairs from the A/A runs only: the slowed runs re-measure the suite
+                    # commit apart from the empty one.
+                    wanted = run_dir.name.endswith("-aa") == (role == "A/A")
+                    if role == "suite" or commit not in present or not wanted:
+                        continue
+                    found = compare_commits(records, roles["suite"], commit, settings, per)
+                    seen[role] += 1
+                    flagged[role] += any(c.status is Status.REGRESSED for c in found)
+            shown = ", ".join(f"{r} {flagged[r]}/{seen[r]}" for r in roles if r in seen)
+            lines.append(f"timings {tolerance:.0%}, round margin {margin:.2f}: {shown}")
     return lines
 
 

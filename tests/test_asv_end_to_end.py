@@ -3,7 +3,7 @@
 Three commits: today's suite, an empty commit (the same tree: an A/A pair), and one that makes
 pattern detection three times the work (it runs it three times: real computation, not a sleep).
 asv runs them with samples recorded in interleaved rounds; `alphapulse-perf check` exits 1 on the
-slower commit and 0 on the A/A pair, `asv continuous` flags the slower benchmark and only it, and
+slower commit and 0 on the A/A pair, `asv continuous` flags the slower benchmark, and
 `asv publish` builds the HTML history. asv's machine file and environments go to the temporary
 directory, never to the user's home.
 """
@@ -106,7 +106,7 @@ def test_check_passes_an_a_a_pair(clone: tuple[Path, dict[str, str], list[str]])
     assert code == 0, statuses(report)
 
 
-def test_continuous_flags_only_the_slower_benchmark(
+def test_continuous_flags_the_slower_benchmark(
     clone: tuple[Path, dict[str, str], list[str]],
 ) -> None:
     repo, env, (fast, _, slow) = clone
@@ -119,7 +119,9 @@ def test_continuous_flags_only_the_slower_benchmark(
     assert "PERFORMANCE DECREASED" in output
     worse = worsened(output)
     assert any(name.startswith("bench_stages.Stages.time_patterns") for name in worse), output
-    assert not any(name.startswith("bench_talib.TALibSingleSymbol") for name in worse), output
+    # Not asserted: that plain asv leaves the unchanged control alone. Under load it does not
+    # (TA-Lib's 100-candle detection once read 1.6x here, with two processes a side); that the
+    # checker does is test_check_fails_on_the_slower_commit's business.
 
 
 def worsened(output: str) -> list[str]:
@@ -148,3 +150,43 @@ def test_asv_files_stay_in_the_temporary_directory(
     repo, env, _ = clone
     assert (Path(env["HOME"]) / ".asv-machine.json").is_file()
     assert (repo / ".asv" / "env").is_dir()
+
+
+# Two workloads keep it to six valgrind launches (about 45 s): one that the slower commit leaves
+# alone (detect does not call detect_patterns) and the one it triples.
+COUNTS = r"track_instructions\('(detect|patterns)'\)"
+
+
+def test_instruction_counts_are_exact_and_flag_the_slower_commit(
+    clone: tuple[Path, dict[str, str], list[str]],
+) -> None:
+    from benchmarks import instruction_counts
+
+    try:
+        instruction_counts.tools()
+    except NotImplementedError as err:
+        pytest.skip(str(err))
+    repo, env, (fast, same, slow) = clone
+    (repo / ".asv" / "counted.txt").write_text(f"{fast}\n{same}\n{slow}\n")
+    run([ASV, "run", "--machine", "e2e", "-b", COUNTS, "HASHFILE:.asv/counted.txt"], repo, env)
+    name = "bench_instructions.Instructions.track_instructions"
+
+    def counts(report: dict) -> dict[str, tuple[float, str]]:
+        return {
+            b["params"]["workload"].strip("'"): (b["ratio"], b["status"])
+            for b in report["benchmarks"]
+            if b["name"] == name
+        }
+
+    _, report = check(repo, env, fast, same)
+    found = counts(report)
+    assert sorted(found) == ["detect", "patterns"]
+    assert all(abs(ratio - 1) < 0.001 and status == "unchanged" for ratio, status in found.values())
+    code, report = check(repo, env, fast, slow)
+    found = counts(report)
+    assert code == 1
+    assert found["patterns"][1] == "regressed" and found["patterns"][0] > 2.5, found
+    assert found["detect"][1] == "unchanged", found
+    # The report pairs each count with the timing of its workload.
+    beside = {pair["instructions"]: pair["timing"] for pair in report["beside"]}
+    assert beside[f"{name}(workload='patterns')"] == "bench_stages.Stages.time_patterns(symbols=1)"
