@@ -334,6 +334,25 @@ def analyse(keep: Path, rounds: int) -> list[str]:
                     flagged[role] += any(c.status is Status.REGRESSED for c in found)
             shown = ", ".join(f"{r} {flagged[r]}/{seen[r]}" for r in roles if r in seen)
             lines.append(f"timings {tolerance:.0%}, round margin {margin:.2f}: {shown}")
+    lines += ["", "With the settings as they are, the key timings of each slowed commit:"]
+    for role, commit in roles.items():
+        if role in ("suite", "A/A"):
+            continue
+        ratios: dict[str, list[str]] = {k: [] for k in KEY}
+        for run_dir in runs:
+            if not run_dir.name.endswith("-slowed"):
+                continue
+            records = load_records(run_dir, "measure")
+            found = compare_commits(
+                records, roles["suite"], commit, base, load_rounds(run_dir, rounds)
+            )
+            for c in found:
+                key = c.label.rsplit(".", 1)[-1]
+                if key in ratios and c.ratio is not None:
+                    mark = "*" if c.status is Status.REGRESSED else ""
+                    ratios[key].append(f"{c.ratio:.2f}{mark}")
+        lines.append(f"{role}: " + "; ".join(f"{k} {' '.join(v)}" for k, v in ratios.items()))
+    lines.append("(* regressed)")
     return lines
 
 

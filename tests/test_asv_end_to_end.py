@@ -187,6 +187,9 @@ def test_instruction_counts_are_exact_and_flag_the_slower_commit(
     assert code == 1
     assert found["patterns"][1] == "regressed" and found["patterns"][0] > 2.5, found
     assert found["detect"][1] == "unchanged", found
+    # The counts live in the published history like the timings.
+    run([ASV, "publish"], repo, env)
+    assert list((repo / "html" / "graphs").rglob(f"{name}.json"))
     # The report pairs each count with the timing of its workload.
     beside = {pair["instructions"]: pair["timing"] for pair in report["beside"]}
     assert beside[f"{name}(workload='patterns')"] == "bench_stages.Stages.time_patterns(symbols=1)"
