@@ -214,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help="also write the summary here")
     parser.add_argument("--skip-asv", action="store_true", help="only the check speed")
     parser.add_argument("--keep", type=Path, help="keep each run's asv results here")
+    parser.add_argument("--aa-only", action="store_true", help="only the A/A repetitions")
     parser.add_argument(
         "--analyse", type=Path, metavar="KEPT", help="only decide the runs kept in KEPT again"
     )
@@ -227,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"check over 1,000 commits x 100 benchmarks ({size:.0f} MB of results, read"
                  f" in a fresh process): {seconds:.2f} s (median of 3)")  # fmt: skip
     if not args.skip_asv:
-        lines += measure_with_asv(args.repeats, args.rounds, args.keep)
+        lines += measure_with_asv(args.repeats, args.rounds, args.keep, args.aa_only)
     text = "\n".join(lines) + "\n"
     print(text)
     if args.output:
@@ -235,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure_with_asv(repeats: int, rounds: int, keep: Path | None) -> list[str]:
+def measure_with_asv(
+    repeats: int, rounds: int, keep: Path | None, aa_only: bool = False
+) -> list[str]:
     lines: list[str] = []
 
     def say(line: str) -> None:
@@ -282,6 +285,8 @@ def measure_with_asv(repeats: int, rounds: int, keep: Path | None) -> list[str]:
                     f"A/A {rep} ({took:.0f} s, whole suite), {name}:"
                     f" {'; '.join(found) or 'no regression'}"
                 )
+            if aa_only:
+                continue
             took = asv_run(box, [box.suite, *slowed.values()], DETECTION, *interleaved(rounds))
             kept(box, f"rep{rep}-slowed")
             for target, commit in slowed.items():
