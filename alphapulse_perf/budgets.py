@@ -2,8 +2,9 @@
 
 A budget holds when every matching series' value lies within its bounds. A matching series that
 failed at the target is `unmeasured`, reported and not passed: a benchmark that stopped running
-must not make its budget look kept. A budget that matches nothing is `unmatched` (a typo in the
-regex, or a suite without that benchmark), reported so that it is seen.
+must not make its budget look kept. A budget that matches nothing at the target (a typo in the
+regex, a benchmark renamed, missing or skipped there) is `unmatched`: "budget has no result", and
+that fails too, or a budget could silently stop guarding anything.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class BudgetCheck:
 
     @property
     def fails(self) -> bool:
-        return self.status in (BudgetStatus.BROKEN, BudgetStatus.UNMEASURED)
+        return self.status is not BudgetStatus.HELD
 
 
 def _within(budget: Budget, value: float) -> bool:

@@ -6,27 +6,28 @@ a `CheckReport` that the renderers (render_check.py) turn into text, Markdown or
 
 from __future__ import annotations
 
-import json
 import re
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from alphapulse_perf.baselines import load_baselines
-from alphapulse_perf.budgets import BudgetCheck, check_budgets
-from alphapulse_perf.compare import Comparison, Status, compare_commits
+from alphapulse_perf.budgets import BudgetCheck, BudgetStatus, check_budgets
+from alphapulse_perf.compare import COMPARED, Comparison, Status, compare_commits, pair_envs
+from alphapulse_perf.drift import Drift, discount_drift, find_drift
 from alphapulse_perf.git import RevisionError, resolve
-from alphapulse_perf.results import Record, ResultsError
-from alphapulse_perf.settings import Settings
+from alphapulse_perf.results import BenchmarkInfo, Record, full_hashes
+from alphapulse_perf.settings import Finding, Settings
 
 __all__ = [
     "CheckReport",
+    "Coverage",
     "Revision",
-    "expand",
-    "load_rounds",
     "next_steps",
     "pair_counts",
     "resolve_revision",
+    "rounds_of",
     "run_check",
 ]
 
@@ -38,25 +39,84 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """What each side holds, and which envs were paired although their names differ."""
+
+    baseline_envs: tuple[tuple[str, str], ...] = ()  # (machine, env) with results there
+    target_envs: tuple[tuple[str, str], ...] = ()
+    env_changes: tuple[tuple[str, str, str], ...] = ()  # (machine, baseline env, target env)
+
+
+_BUDGET_FINDINGS = {
+    BudgetStatus.BROKEN: Finding.BUDGET_BROKEN,
+    BudgetStatus.UNMEASURED: Finding.BUDGET_UNMEASURED,
+    BudgetStatus.UNMATCHED: Finding.BUDGET_UNMATCHED,
+}
+
+
+@dataclass(frozen=True)
 class CheckReport:
     baseline: Revision
     target: Revision
-    comparisons: tuple[Comparison, ...]
+    comparisons: tuple[Comparison, ...]  # missing ones first
     budgets: tuple[BudgetCheck, ...]
     # Each instruction count with the timing of the same workload (settings' `beside`), if any.
     beside: tuple[tuple[Comparison, Comparison | None], ...] = ()
+    coverage: Coverage = Coverage()
+    drift: tuple[Drift, ...] = ()
+    fail_on: frozenset[Finding] = frozenset(Finding)
+    # The labels of missing series that a rule or a budget names (they fail the check).
+    named_missing: frozenset[str] = frozenset()
 
     @property
     def regressions(self) -> list[Comparison]:
-        return [c for c in self.comparisons if c.status is Status.REGRESSED]
+        return self._failing(Finding.REGRESSED, Status.REGRESSED)
+
+    @property
+    def broken(self) -> list[Comparison]:
+        return self._failing(Finding.BROKEN, Status.BROKEN)
+
+    @property
+    def missing(self) -> list[Comparison]:
+        """The missing series that fail the check."""
+        found = self._failing(Finding.MISSING, Status.MISSING)
+        return [c for c in found if c.label in self.named_missing]
+
+    def _failing(self, finding: Finding, status: Status) -> list[Comparison]:
+        if finding not in self.fail_on:
+            return []
+        return [c for c in self.comparisons if c.status is status]
 
     @property
     def broken_budgets(self) -> list[BudgetCheck]:
-        return [b for b in self.budgets if b.fails]
+        return [
+            b for b in self.budgets
+            if b.status in _BUDGET_FINDINGS and _BUDGET_FINDINGS[b.status] in self.fail_on
+        ]  # fmt: skip
+
+    @property
+    def blind(self) -> list[Comparison]:
+        """Timings whose own spread hides a change of their tolerance."""
+        return [c for c in self.comparisons if c.blind and c.status in COMPARED]
+
+    @property
+    def baseline_series(self) -> int:
+        """The series with a value at the baseline."""
+        return sum(1 for c in self.comparisons if c.baseline is not None)
+
+    @property
+    def compared(self) -> int:
+        """The series whose two values were set side by side."""
+        return sum(1 for c in self.comparisons if c.status in COMPARED)
+
+    @property
+    def compared_nothing(self) -> bool:
+        """No series was set side by side and none broke: the check cannot say anything."""
+        return self.compared == 0 and not self.count(Status.BROKEN)
 
     @property
     def passed(self) -> bool:
-        return not self.regressions and not self.broken_budgets
+        return not (self.regressions or self.broken or self.missing or self.broken_budgets)
 
     @property
     def verdict(self) -> str:
@@ -66,42 +126,32 @@ class CheckReport:
         return sum(1 for c in self.comparisons if c.status is status)
 
 
-def load_rounds(results_dir: Path, override: int | None = None) -> dict[str, int]:
+def rounds_of(benchmarks: dict[str, BenchmarkInfo], override: int | None = None) -> dict[str, int]:
     """Each benchmark's `rounds`: `override` (`asv run -a rounds=N`), else benchmarks.json's."""
-    path = results_dir / "benchmarks.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
-        raise ResultsError(path, f"cannot be read ({err})") from None
-    rounds = {}
-    if isinstance(data, dict):
-        for name, attrs in data.items():
-            if not isinstance(attrs, dict):
-                continue  # the file's "version"
-            value = attrs.get("rounds")
-            if override is not None:
-                rounds[name] = override
-            elif isinstance(value, int) and not isinstance(value, bool) and value > 0:
-                rounds[name] = value
-    return rounds
+    return {name: override or info.rounds for name, info in benchmarks.items()}
 
 
 _HEX = re.compile(r"^[0-9a-f]{4,40}$")
 
 
-def resolve_revision(rev: str, results_dir: Path, commits: Iterable[str], repo: Path) -> Revision:
+def resolve_revision(rev: str, results_dir: Path, prefixes: Iterable[str], repo: Path) -> Revision:
     """A named baseline, else a hash (or unique prefix) with results, else what git resolves.
 
-    `commits` are the recorded hashes or their prefixes (run file names); a revision found there
-    may come back as a prefix, which `expand` completes once the records are read.
+    `prefixes` are the recorded commits' file-name prefixes; a hash found there needs no git (a
+    results repository kept apart from the code). An ambiguous prefix lists what it matches.
     """
     baselines = load_baselines(results_dir)
     if rev in baselines:
         return Revision(baselines[rev].commit, rev)
     if _HEX.match(rev):
-        known = sorted({c for c in commits if c.startswith(rev) or rev.startswith(c)})
-        if len(known) == 1:
-            return Revision(known[0], rev)
+        known = sorted({p for p in prefixes if p.startswith(rev) or rev.startswith(p)})
+        full = sorted(full_hashes(results_dir, known, rev)) if known else []
+        if len(full) == 1:
+            return Revision(full[0], rev)
+        if len(full) > 1:
+            raise RevisionError(
+                f"{rev!r} is ambiguous: it matches {', '.join(c[:12] for c in full)}"
+            )
     try:
         return Revision(resolve(rev, repo), rev)
     except RevisionError:
@@ -112,26 +162,42 @@ def resolve_revision(rev: str, results_dir: Path, commits: Iterable[str], repo: 
         ) from None
 
 
-def expand(revision: Revision, recorded: Iterable[str]) -> Revision:
-    """`revision` with its full hash, when it is a prefix of exactly one recorded commit."""
-    full = {c for c in recorded if c.startswith(revision.commit)}
-    return Revision(full.pop(), revision.name) if len(full) == 1 else revision
-
-
 def run_check(
     records: Sequence[Record],
     baseline: Revision,
     target: Revision,
     settings: Settings,
     rounds: dict[str, int],
+    selected: re.Pattern[str] | None = None,
 ) -> CheckReport:
     """Compare every series of `target` with `baseline`, and check the budgets on `target`."""
-    comparisons = compare_commits(records, baseline.commit, target.commit, settings, rounds)
-    at_target = [r for r in records if r.commit == target.commit]
+    chosen = [r for r in records if selected is None or selected.search(r.env)]
+    sides = [
+        tuple(sorted({(r.machine, r.env) for r in chosen if r.commit == rev.commit}))
+        for rev in (baseline, target)
+    ]
+    envs = pair_envs(sides[0], sides[1])
+    compared = compare_commits(chosen, baseline.commit, target.commit, settings, rounds, envs)
+    drift = find_drift(compared)
+    comparisons = discount_drift(compared, drift)
+    comparisons.sort(key=lambda c: c.status is not Status.MISSING)  # stable: missing first
+    at_target = [r for r in chosen if r.commit == target.commit]
     budgets = check_budgets(at_target, settings.budgets)
-    return CheckReport(
-        baseline, target, tuple(comparisons), tuple(budgets), pair_counts(comparisons, settings)
+    coverage = Coverage(
+        baseline_envs=sides[0],
+        target_envs=sides[1],
+        env_changes=tuple(sorted((m, old, new) for (m, old), new in envs.items() if old != new)),
     )
+    named = frozenset(
+        c.label for c in comparisons
+        if c.status is Status.MISSING
+        and (settings.names(c.label)
+             or any(b.applies(c.benchmark, c.param_names, c.params) for b in settings.budgets))
+    )  # fmt: skip
+    return CheckReport(
+        baseline, target, tuple(comparisons), tuple(budgets), pair_counts(comparisons, settings),
+        coverage, tuple(drift), settings.fail_on, named,
+    )  # fmt: skip
 
 
 def pair_counts(
@@ -148,10 +214,6 @@ def pair_counts(
     )
 
 
-def _shell_quote(text: str) -> str:
-    return "'" + text.replace("'", "'\"'\"'") + "'"
-
-
 def next_steps(comparison: Comparison, baseline: str, target: str) -> list[str]:
     """The commands that bisect a regression and show where its time went."""
     regex = "^" + re.escape(comparison.benchmark) + "$"
@@ -159,7 +221,7 @@ def next_steps(comparison: Comparison, baseline: str, target: str) -> list[str]:
     if comparison.params:
         bench += "(" + ", ".join(comparison.params) + ")"
     return [
-        f"asv find -m {comparison.machine} {baseline[:8]}..{target[:8]} {_shell_quote(regex)}",
-        f"alphapulse-perf profile-diff --bench {_shell_quote(bench)}"
+        f"asv find -m {comparison.machine} {baseline[:8]}..{target[:8]} {shlex.quote(regex)}",
+        f"alphapulse-perf profile-diff --bench {shlex.quote(bench)}"
         f" --from {baseline[:8]} --to {target[:8]}",
     ]

@@ -1,6 +1,9 @@
 """`alphapulse-perf`: one `cmd_<name>` per subcommand; errors become messages and exit codes here.
 
-Exit codes: 0 all good, 1 findings (a regression, a broken budget), 2 bad usage or unreadable data.
+Exit codes: 0 all good; 1 a finding of `check` (a regression, a broken benchmark or budget, a named
+benchmark missing) and nothing else; 2 bad usage, unreadable data, or a check that compared
+nothing; 3 an internal error (a bug: printed with its traceback). CI reads 1 as "regression", so a
+crash must never exit 1.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,26 +20,29 @@ from alphapulse_perf.asv_profile import ProfileError, profile_benchmarks
 from alphapulse_perf.atomic_files import write_atomic
 from alphapulse_perf.baselines import BaselineError, load_baselines, remove_baseline, set_baseline
 from alphapulse_perf.captures import CaptureError, load_capture
-from alphapulse_perf.check import expand, load_rounds, resolve_revision, run_check
+from alphapulse_perf.check import Revision, resolve_revision, rounds_of, run_check
 from alphapulse_perf.flamegraph import render_flamegraph
 from alphapulse_perf.git import RevisionError, resolve
 from alphapulse_perf.profile_diff import SORTS, Normalisation, compare_captures, offender_marks
 from alphapulse_perf.profile_diff_render import render_diff
-from alphapulse_perf.render_check import FORMATS, render_check
-from alphapulse_perf.render_trend import render_trends
+from alphapulse_perf.render_check import FORMATS, render_check, render_nothing_compared
+from alphapulse_perf.render_trend import TREND_FORMATS, render_trends
 from alphapulse_perf.results import (
+    BenchmarkInfo,
+    Record,
     ResultsError,
     commit_prefix,
+    load_benchmarks,
     load_records,
     machines,
     run_files,
 )
 from alphapulse_perf.settings import Settings, SettingsError, load_settings
-from alphapulse_perf.snapshot import render_snapshot, select
+from alphapulse_perf.snapshot import SNAPSHOT_FORMATS, render_snapshot, select
 from alphapulse_perf.trend import Trend, trends
 from alphapulse_perf.trend_plot import plot_files, render_trend_plot
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class UsageError(ValueError):
@@ -50,12 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     report = commands.add_parser("report", help="one commit's results on one machine, as a table")
-    report.add_argument(
-        "--results", type=Path, default=Path("results"), help="asv results directory"
-    )
+    _add_settings_options(report)
     report.add_argument("--machine", help="machine name (default: the only one in the results)")
-    report.add_argument("--commit", default="HEAD", help="git revision (default: HEAD)")
-    report.add_argument("--repo", type=Path, default=Path("."), help="the git repository")
+    report.add_argument(
+        "--commit", default="HEAD", help="a recorded hash or prefix, or a git revision (HEAD)"
+    )
+    report.add_argument("--format", choices=tuple(SNAPSHOT_FORMATS), default="text")
+    _add_env_option(report)
 
     profile = commands.add_parser(
         "profile", help="profile asv benchmarks at a commit: .prof, .txt and .svg per combination"
@@ -112,6 +120,19 @@ def _add_settings_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_env_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--env", metavar="REGEX", type=_regex, help="only the asv envs whose name matches"
+    )
+
+
+def _regex(text: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text)
+    except re.error as err:
+        raise argparse.ArgumentTypeError(f"not a regular expression ({err})") from None
+
+
 def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser(
         "check", help="the target commit against a baseline and the budgets; exit 1 on a finding"
@@ -131,6 +152,7 @@ def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     check.add_argument("--format", choices=tuple(FORMATS), default="text")
     check.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    _add_env_option(check)
 
     baseline = commands.add_parser("baseline", help="named baselines: set NAME REV, list, rm NAME")
     actions = baseline.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -155,6 +177,8 @@ def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
         metavar="DIR",
         help="also draw each series as a small SVG: DIR/<machine>/<series>.svg",
     )
+    trend.add_argument("--format", choices=tuple(TREND_FORMATS), default="text")
+    _add_env_option(trend)
     _add_settings_options(trend)
 
 
@@ -184,11 +208,20 @@ def _machine(results: Path, asked: str | None) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    machine = _machine(args.results, args.machine)
-    commit = resolve(args.commit, args.repo)
-    records = select(load_records(args.results, machine), machine, commit)
-    sys.stdout.write(render_snapshot(records, machine, commit))
-    return EXIT_OK if records else EXIT_FINDINGS
+    _, results, machine = _scope(args)
+    machine = machine or _machine(results, None)
+    prefixes = {commit_prefix(p) for p in run_files(results, machine)}
+    commit = resolve_revision(args.commit, results, prefixes, args.repo).commit
+    records = load_records(results, machine, [commit])
+    chosen = [r for r in select(records, machine, commit) if _env_kept(args, r.env)]
+    if not chosen:
+        raise UsageError(f"no results for commit {commit[:8]} on machine {machine} in {results}")
+    sys.stdout.write(render_snapshot(chosen, machine, commit, args.format))
+    return EXIT_OK
+
+
+def _env_kept(args: argparse.Namespace, env: str) -> bool:
+    return args.env is None or args.env.search(env) is not None
 
 
 def _progress(message: str) -> None:
@@ -285,7 +318,7 @@ def _scope(args: argparse.Namespace) -> tuple[Settings, Path, str | None]:
 
 def _recorded_commits(results: Path) -> set[str]:
     """The commit prefixes (asv's hash_length, 8) of every run file under `results`."""
-    return {p.name.split("-", 1)[0] for p in results.glob("*/*-*.json")}
+    return {commit_prefix(p) for p in run_files(results)}
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -295,26 +328,37 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(
             f"no baseline: pass --baseline NAME|REV or set default_baseline in {args.config}"
         )
-    prefixes = {commit_prefix(p) for p in run_files(results, machine)}
-    revisions = [
-        resolve_revision(rev, results, prefixes, args.repo) for rev in (asked, args.commit)
-    ]
-    records = load_records(results, machine, [r.commit for r in revisions])
-    commits = {r.commit for r in records}
-    baseline, target = (expand(r, commits) for r in revisions)
-    for role, rev in (("baseline", baseline), ("target", target)):
-        if rev.commit not in commits:
-            where = f"{results}" + (f" for machine {machine}" if machine else "")
-            raise UsageError(f"the {role} {rev.name} ({rev.commit[:8]}) has no results in {where}")
     if args.rounds is not None and args.rounds < 1:
         raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
-    report = run_check(records, baseline, target, settings, load_rounds(results, args.rounds))
+    prefixes = {commit_prefix(p) for p in run_files(results, machine)}
+    baseline, target = (
+        resolve_revision(rev, results, prefixes, args.repo) for rev in (asked, args.commit)
+    )
+    records = load_records(results, machine, [baseline.commit, target.commit])
+    _require_results(records, (("baseline", baseline), ("target", target)), results, machine)
+    rounds = rounds_of(load_benchmarks(results), args.rounds)
+    report = run_check(records, baseline, target, settings, rounds, args.env)
+    if report.compared_nothing:
+        raise UsageError(render_nothing_compared(report).rstrip())
     text = render_check(report, args.format)
     if args.output is not None:
         _write(args.output, text)
     else:
         sys.stdout.write(text)
     return EXIT_OK if report.passed else EXIT_FINDINGS
+
+
+def _require_results(
+    records: list[Record],
+    revisions: tuple[tuple[str, Revision], ...],
+    results: Path,
+    machine: str | None,
+) -> None:
+    commits = {r.commit for r in records}
+    for role, rev in revisions:
+        if rev.commit not in commits:
+            where = f"{results}" + (f" for machine {machine}" if machine else "")
+            raise UsageError(f"the {role} {rev.name} ({rev.commit[:8]}) has no results in {where}")
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
@@ -329,7 +373,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         removed = remove_baseline(results, args.name)
         print(f"removed baseline {removed.name} ({removed.commit[:8]})")
         return EXIT_OK
-    commit = resolve(args.rev, args.repo)
+    commit = resolve_revision(args.rev, results, _recorded_commits(results), args.repo).commit
     baseline = set_baseline(results, args.name, commit)
     print(f"baseline {baseline.name} -> {commit[:8]}")
     if commit[:8] not in _recorded_commits(results):
@@ -346,13 +390,38 @@ def cmd_trend(args: argparse.Namespace) -> int:
         raise UsageError(f"--plot {plot}: is not a directory")
     settings, results, machine = _scope(args)
     try:
-        found = trends(load_records(results, machine), settings, args.regex)
+        pattern = re.compile(args.regex) if args.regex else None
     except re.error as err:
         raise UsageError(f"REGEX {args.regex!r} is not a regular expression ({err})") from None
-    sys.stdout.write(render_trends(found))
+    wanted = _names_matching(load_benchmarks(results), pattern)
+    records = load_records(results, machine, wanted=wanted, samples=False)
+    chosen = [r for r in records if _env_kept(args, r.env)]
+    found = trends(chosen, settings, args.regex)
+    sys.stdout.write(render_trends(found, args.format))
     if plot is not None:
         _write_trend_plots(found, plot)
     return EXIT_OK
+
+
+def _names_matching(
+    benchmarks: dict[str, BenchmarkInfo], pattern: re.Pattern[str] | None
+) -> Callable[[str], bool] | None:
+    """Which benchmarks' rows a trend must read: those with a label `pattern` can match.
+
+    A benchmark that benchmarks.json no longer lists is read whenever its name could start a
+    matching label: its parameters are known only from the rows themselves.
+    """
+    if pattern is None:
+        return None
+    labels = {name: info.labels() for name, info in benchmarks.items()}
+
+    def wanted(name: str) -> bool:
+        known = labels.get(name)
+        if known is None:
+            return True
+        return any(pattern.search(label) for label in known)
+
+    return wanted
 
 
 def _write_trend_plots(found: list[Trend], directory: Path) -> None:
@@ -380,6 +449,19 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except Exception:  # the one catch-all: a bug, reported as such and never as exit 1
+        traceback.print_exc()
+        print(
+            "alphapulse-perf: internal error (a bug, not your data): please report it with the"
+            " traceback above",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args)
     except (

@@ -2,27 +2,49 @@
 
 Decision order for one series (first that applies):
 - no usable record at the target (absent or skipped) but one at the baseline -> `missing`
-- the target failed (asv stored null)                                          -> `failed`
-- no usable record at the baseline                                             -> `new`
-- the benchmark's version differs, or a value is not finite (`--quick`)        -> `incomparable`
-- the change stays within the tolerance                                        -> `unchanged`
+- the target failed (asv stored null) after a value at the baseline          -> `broken`
+- the target failed, and the baseline had no value either                    -> `failed`
+- no value at the baseline                                                   -> `new`
+- the benchmark's version differs, or a value is not finite (`--quick`)      -> `incomparable`
+- the change stays within the tolerance                                      -> `unchanged`
 - beyond it and real (stats.significance, or `deterministic` in the settings): bad direction
-  -> `regressed`, good -> `improved`
-- beyond it but not shown real                                                 -> `noisy`
+  -> `regressed`, good -> `improved`; but a `control` (code that never changes between our
+  commits, such as the TA-Lib references) is never either: its real move is the machine's
+- beyond it but not shown real                                               -> `noisy`
+
+Envs are paired before series are: asv names an env after its Python and requirements, so a
+dependency bump renames it. With one env on each side, the two are compared whatever their names;
+with more, envs pair by equal names (`pair_envs`).
 """
 
 from __future__ import annotations
 
 import enum
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from alphapulse_perf.results import Outcome, Record
 from alphapulse_perf.settings import Direction, Settings
-from alphapulse_perf.stats import Evidence, Significance, significance
+from alphapulse_perf.stats import (
+    Evidence,
+    Significance,
+    detectable_factor,
+    significance,
+    split_rounds,
+)
 
-__all__ = ["Comparison", "Status", "classify", "compare_commits", "series_order"]
+__all__ = [
+    "COMPARED",
+    "Comparison",
+    "EnvPairs",
+    "Status",
+    "classify",
+    "compare_commits",
+    "pair_envs",
+    "series_order",
+]
 
 SeriesKey = tuple[str, str, str, tuple[str, ...]]
 
@@ -34,8 +56,13 @@ class Status(enum.Enum):
     NOISY = "noisy"
     NEW = "new"
     MISSING = "missing"
-    FAILED = "failed"
+    FAILED = "failed"  # failed at the target and had no value at the baseline either
+    BROKEN = "broken"  # a value at the baseline, failed at the target
     INCOMPARABLE = "incomparable"
+
+
+# The statuses of a series whose two values were actually set side by side.
+COMPARED = frozenset({Status.REGRESSED, Status.IMPROVED, Status.UNCHANGED, Status.NOISY})
 
 
 @dataclass(frozen=True)
@@ -54,7 +81,18 @@ class Comparison:
     direction: Direction
     tolerance: float
     significance: Significance | None = None
-    reason: str = ""
+    reason: str = ""  # what the statistics do not say (why missing, broken, a control, drift)
+    # The smallest factor of change in the bad direction that the rule could flag, given the
+    # spread of both sides' rounds (timings with rounds only).
+    detectable: float | None = None
+    control: bool = False
+    baseline_env: str = ""  # the env at the baseline, when it differs from `env`
+    drift: float | None = None  # set when a move no larger than the controls' was discounted
+
+    @property
+    def blind(self) -> bool:
+        """The series' own spread hides a change of its tolerance."""
+        return self.detectable is not None and self.detectable > (1 + self.tolerance) * 1.000001
 
     @property
     def params_dict(self) -> dict[str, str]:
@@ -85,23 +123,31 @@ def classify(
         raise ValueError("classify needs at least one record")
     direction = settings.direction_for(some.label)
     tolerance = settings.tolerance_for(some.label)
+    control = settings.control_for(some.label)
     base = before.value if before is not None and before.outcome is Outcome.OK else None
     cur = after.value if after is not None and after.outcome is Outcome.OK else None
     ratio = cur / base if cur is not None and base is not None and base != 0 else None
+    margin = settings.round_margin * tolerance
+    detectable = _detectable(before, after, rounds, margin, tolerance, direction)
+    env_before = before.env if before is not None and after is not None else ""
 
     def made(status: Status, reason: str = "", sig: Significance | None = None) -> Comparison:
         return Comparison(
             some.machine, some.env, some.benchmark, some.params, some.param_names, some.label,
-            some.unit, base, cur, ratio, status, direction, tolerance, sig, reason,
+            some.unit, base, cur, ratio, status, direction, tolerance, sig, reason, detectable,
+            control, env_before if env_before != some.env else "",
         )  # fmt: skip
 
     if not _usable(after):
         return made(Status.MISSING, "no result at the target")
     assert after is not None
     if after.outcome is Outcome.FAILED:
-        return made(Status.FAILED, "the benchmark failed at the target")
-    if not _usable(before) or base is None:
-        return made(Status.NEW, "no result at the baseline")
+        if base is not None:
+            return made(Status.BROKEN, "a value at the baseline, failed at the target")
+        return made(Status.FAILED, "failed at the target, no value at the baseline")
+    if base is None:
+        failed = before is not None and before.outcome is Outcome.FAILED
+        return made(Status.NEW, "failed at the baseline" if failed else "no result at the baseline")
     assert before is not None and cur is not None
     if before.version is not None and after.version is not None and before.version != after.version:
         return made(Status.INCOMPARABLE, f"benchmark version {before.version} -> {after.version}")
@@ -115,11 +161,32 @@ def classify(
     else:
         sig = significance(
             before.samples, after.samples, before.ci_99, after.ci_99, rounds,
-            settings.p_threshold, settings.round_margin * tolerance,
+            settings.p_threshold, margin,
         )  # fmt: skip
     if not sig.real:
         return made(Status.NOISY, _why_not(sig), sig)
+    if control:
+        return made(Status.NOISY, "a control (unchanged code): the machine moved", sig)
     return made(Status.REGRESSED if worse else Status.IMPROVED, "", sig)
+
+
+def _detectable(
+    before: Record | None,
+    after: Record | None,
+    rounds: int,
+    margin: float,
+    tolerance: float,
+    direction: Direction,
+) -> float | None:
+    if before is None or after is None or before.samples is None or after.samples is None:
+        return None
+    if before.value is None or after.value is None:
+        return None
+    b, a = split_rounds(before.samples, rounds), split_rounds(after.samples, rounds)
+    if len(b) < 2 or len(a) < 2:
+        return None
+    up = direction is Direction.LOWER
+    return max(1 + tolerance, detectable_factor(b, a, before.value, after.value, margin, up))
 
 
 def _why_not(sig: Significance) -> str:
@@ -145,19 +212,68 @@ def series_order(key: SeriesKey) -> tuple[str, str, str, tuple[tuple[int, float,
     return (machine, env, benchmark, tuple(value(p) for p in params))
 
 
+EnvPairs = dict[tuple[str, str], str]  # (machine, baseline env) -> target env
+
+
+def pair_envs(
+    before: Iterable[tuple[str, str]],
+    after: Iterable[tuple[str, str]],
+    selected: re.Pattern[str] | None = None,
+) -> EnvPairs:
+    """Which baseline env each target env is compared with, per machine.
+
+    `before` and `after` are the (machine, env) pairs with results; `selected` keeps the envs whose
+    name it matches (re.search). One env a side on a machine: those two, whatever their names.
+    Otherwise envs of equal names.
+    """
+
+    def kept(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for machine, env in pairs:
+            if selected is None or selected.search(env):
+                found.setdefault(machine, set()).add(env)
+        return found
+
+    sides = kept(before), kept(after)
+    pairs: EnvPairs = {}
+    for machine in sides[0].keys() & sides[1].keys():
+        old, new = sides[0][machine], sides[1][machine]
+        if len(old) == 1 and len(new) == 1:
+            pairs[machine, next(iter(old))] = next(iter(new))
+        else:
+            pairs.update({(machine, env): env for env in old & new})
+    return pairs
+
+
 def compare_commits(
     records: Iterable[Record],
     baseline: str,
     target: str,
     settings: Settings,
     rounds: Mapping[str, int] | None = None,
+    envs: EnvPairs | None = None,
+    selected: re.Pattern[str] | None = None,
 ) -> list[Comparison]:
-    """Every series with a record at `baseline` or `target` (full commit hashes), sorted."""
+    """Every series with a record at `baseline` or `target` (full commit hashes), sorted.
+
+    `envs` pairs the baseline's envs with the target's (default: `pair_envs` of the records);
+    `selected` keeps only the envs whose name it matches.
+    """
+    chosen = [
+        r for r in records
+        if r.commit in (baseline, target) and (selected is None or selected.search(r.env))
+    ]  # fmt: skip
+    if envs is None:
+        envs = pair_envs(
+            {(r.machine, r.env) for r in chosen if r.commit == baseline},
+            {(r.machine, r.env) for r in chosen if r.commit == target},
+        )
     before: dict[SeriesKey, Record] = {}
     after: dict[SeriesKey, Record] = {}
-    for record in records:
+    for record in chosen:
         if record.commit == baseline:
-            before[record.key] = record
+            env = envs.get((record.machine, record.env), record.env)
+            before[(record.machine, env, record.benchmark, record.params)] = record
         if record.commit == target:
             after[record.key] = record
     comparisons = []

@@ -14,11 +14,22 @@ from alphapulse_perf.budgets import BudgetCheck, BudgetStatus
 from alphapulse_perf.check import CheckReport, next_steps
 from alphapulse_perf.compare import Comparison, Status
 from alphapulse_perf.stats import Evidence
+from alphapulse_perf.tables import markdown_table, text_table
 from alphapulse_perf.units import format_value
 
-__all__ = ["FORMATS", "render_check", "render_json", "render_markdown", "render_text"]
+__all__ = [
+    "FORMATS",
+    "render_check",
+    "render_json",
+    "render_markdown",
+    "render_nothing_compared",
+    "render_text",
+]
 
-JSON_FORMAT_VERSION = 1  # version 1: verdict, baseline, target, summary, benchmarks, budgets
+# Version 1: verdict, baseline, target, summary, benchmarks, budgets, beside.
+# Version 2: status `broken`; coverage, env_changes, drift, blind; per benchmark `detectable`,
+# `control`, `baseline_env`, `drift`; `failing` (what fails the check).
+JSON_FORMAT_VERSION = 2
 
 
 def _ratio(c: Comparison) -> str:
@@ -65,6 +76,43 @@ def _summary(report: CheckReport) -> str:
     )
 
 
+def _coverage(report: CheckReport) -> list[str]:
+    """Lines saying how much was compared, which envs were paired and how the machine drifted."""
+    cov = report.coverage
+    lines = [f"compared {report.compared} of the baseline's {report.baseline_series} series"]
+    lines += [f"env changed on {m}: {old} -> {new}" for m, old, new in cov.env_changes]
+    lines += [
+        f"machine drift: control {d.control} moved {d.ratio:.2f}x"
+        + (f" [{d.machine}/{d.env}]" if _several(report) else "")
+        for d in report.drift
+    ]
+    if report.blind:
+        shown = ", ".join(f"{c.label} (sees {_detectable(c)})" for c in report.blind)
+        lines.append(f"blind at their tolerance: {shown}")
+    return lines
+
+
+def _detectable(c: Comparison) -> str:
+    return f"{(c.detectable - 1) * 100:+.0f} %" if c.detectable is not None else "-"
+
+
+def _failing(report: CheckReport) -> list[str]:
+    """One line per finding that fails the check, besides regressions and budgets."""
+    return [f"broken: {c.label}: {c.reason}" for c in report.broken] + [
+        f"missing: {c.label}: a rule or budget names it, and it has no result at the target"
+        for c in report.missing
+    ]
+
+
+def _note(c: Comparison) -> str:
+    if c.status is Status.UNCHANGED:
+        return ""
+    evidence = _evidence(c)
+    if c.drift is not None or (c.control and c.reason):
+        return f"{c.reason} ({evidence})"
+    return evidence
+
+
 def _evidence(c: Comparison) -> str:
     sig = c.significance
     if sig is None:
@@ -97,31 +145,28 @@ def _limit(b: BudgetCheck) -> str:
 
 
 def _budget_line(b: BudgetCheck) -> str:
+    if b.status is BudgetStatus.UNMATCHED:
+        return f"{b.label}: budget has no result at the target (budget {_limit(b)})"
     value = format_value(b.value, b.unit) if b.value is not None else "-"
     return f"{b.label}: {value}, budget {_limit(b)}"
 
 
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows]  # fmt: skip
-
-
 def render_text(report: CheckReport) -> str:
     several = _several(report)
-    lines = [f"check: {_summary(report)}", ""]
+    lines = [f"check: {_summary(report)}", *_coverage(report), ""]
+    if _failing(report):
+        lines += [*_failing(report), ""]
     if report.comparisons:
         rows = [["status", "benchmark", "baseline", "current", "ratio", "note"]]
         for c in report.comparisons:
             rows.append([
                 c.status.value, _series(c, several), format_value(c.baseline, c.unit),
-                format_value(c.current, c.unit), _ratio(c),
-                _evidence(c) if c.status is not Status.UNCHANGED else "",
+                format_value(c.current, c.unit), _ratio(c), _note(c),
             ])  # fmt: skip
-        lines += [*_table(rows), ""]
+        lines += [*text_table(rows), ""]
     if report.beside:
         lines.append("instruction counts (deterministic) beside the timings:")
-        lines += ["  " + row for row in _table([BESIDE_HEADER, *_beside_rows(report)])]
+        lines += ["  " + row for row in text_table([BESIDE_HEADER, *_beside_rows(report)])]
         lines.append("")
     if report.budgets:
         lines.append("budgets:")
@@ -136,25 +181,16 @@ def render_text(report: CheckReport) -> str:
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
-def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    return [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join("---" for _ in header) + "|",
-        *("| " + " | ".join(_cell(x) for x in row) + " |" for row in rows),
-    ]
-
-
 def render_markdown(report: CheckReport) -> str:
     several = _several(report)
     mark = ":white_check_mark:" if report.passed else ":x:"
     lines = [f"{mark} **Performance check {_summary(report)}**", ""]
+    lines += [*(f"- {line}" for line in _coverage(report)), ""]
+    if _failing(report):
+        lines += ["### Broken or missing", "", *(f"- `{line}`" for line in _failing(report)), ""]
     if report.regressions:
         lines += ["### Regressions", ""]
-        lines += _md_table(
+        lines += markdown_table(
             ["benchmark", "baseline", "current", "ratio", "tolerance", "evidence"],
             [[f"`{_series(c, several)}`", format_value(c.baseline, c.unit),
               format_value(c.current, c.unit), _ratio(c), f"{c.tolerance:.0%}", _evidence(c)]
@@ -168,7 +204,7 @@ def render_markdown(report: CheckReport) -> str:
         lines.append("")
     if report.broken_budgets:
         lines += ["### Budgets broken", ""]
-        lines += _md_table(
+        lines += markdown_table(
             ["benchmark", "value", "budget", "status"],
             [[f"`{b.label}`", format_value(b.value, b.unit) if b.value is not None else "-",
               _limit(b), b.status.value] for b in report.broken_budgets],
@@ -176,7 +212,7 @@ def render_markdown(report: CheckReport) -> str:
         lines.append("")
     if report.beside:
         lines += ["### Instruction counts beside the timings", ""]
-        lines += _md_table(
+        lines += markdown_table(
             BESIDE_HEADER,
             [[f"`{row[0]}`", *row[1:4], f"`{row[4]}`" if row[4] != "-" else "-", *row[5:]]
              for row in _beside_rows(report)],
@@ -185,16 +221,15 @@ def render_markdown(report: CheckReport) -> str:
                   " and memory effects, which the timings see.", ""]  # fmt: skip
     lines += [f"<details><summary>All {len(report.comparisons)} benchmarks"
               f" and {len(report.budgets)} budget checks</summary>", ""]  # fmt: skip
-    lines += _md_table(
+    lines += markdown_table(
         ["status", "benchmark", "baseline", "current", "ratio", "note"],
         [[c.status.value, f"`{_series(c, several)}`", format_value(c.baseline, c.unit),
-          format_value(c.current, c.unit), _ratio(c),
-          _evidence(c) if c.status is not Status.UNCHANGED else ""]
+          format_value(c.current, c.unit), _ratio(c), _note(c)]
          for c in report.comparisons],
     )  # fmt: skip
     if report.budgets:
         lines.append("")
-        lines += _md_table(
+        lines += markdown_table(
             ["budget", "status"],
             [[f"`{_budget_line(b)}`", b.status.value] for b in report.budgets],
         )
@@ -224,6 +259,10 @@ def _json_comparison(c: Comparison, report: CheckReport) -> dict[str, Any]:
         "evidence": sig.evidence.value if sig is not None else None,
         "p": sig.p if sig is not None else None,
         "reason": c.reason,
+        "detectable": _number(c.detectable),
+        "control": c.control,
+        "baseline_env": c.baseline_env or c.env,
+        "drift": c.drift,
         "next_steps": (
             next_steps(c, report.baseline.commit, report.target.commit)
             if c.status is Status.REGRESSED
@@ -252,6 +291,25 @@ def render_json(report: CheckReport) -> str:
         "baseline": {"name": report.baseline.name, "commit": report.baseline.commit},
         "target": {"name": report.target.name, "commit": report.target.commit},
         "summary": {s.value: report.count(s) for s in Status},
+        "coverage": {
+            "baseline_series": report.baseline_series,
+            "compared": report.compared,
+        },
+        "env_changes": [
+            {"machine": m, "baseline": old, "target": new}
+            for m, old, new in report.coverage.env_changes
+        ],
+        "drift": [
+            {"machine": d.machine, "env": d.env, "control": d.control, "ratio": d.ratio}
+            for d in report.drift
+        ],
+        "blind": [c.label for c in report.blind],
+        "failing": {
+            "regressed": [c.label for c in report.regressions],
+            "broken": [c.label for c in report.broken],
+            "missing": [c.label for c in report.missing],
+            "budgets": [b.label for b in report.broken_budgets],
+        },
         "benchmarks": [_json_comparison(c, report) for c in report.comparisons],
         "budgets": [_json_budget(b) for b in report.budgets],
         "beside": [
@@ -260,6 +318,24 @@ def render_json(report: CheckReport) -> str:
         ],
     }
     return json.dumps(data, indent=2, allow_nan=False) + "\n"
+
+
+def render_nothing_compared(report: CheckReport) -> str:
+    """Why a check that compared nothing cannot give a verdict: what each side holds."""
+
+    def side(envs: tuple[tuple[str, str], ...]) -> str:
+        return ", ".join(f"{m}/{e}" for m, e in envs) or "no results"
+
+    target_series = sum(1 for c in report.comparisons if c.current is not None)
+    shared = sum(1 for c in report.comparisons if c.baseline is not None and c.current is not None)
+    return (
+        f"nothing to compare: none of the baseline's {report.baseline_series} series"
+        f" has a comparable result at the target ({target_series} series there, {shared} shared)\n"
+        f"  baseline {_revision(report, 'baseline')}: {side(report.coverage.baseline_envs)}\n"
+        f"  target {_revision(report, 'target')}: {side(report.coverage.target_envs)}\n"
+        "  envs pair by equal names unless each side has exactly one; pick them with --env REGEX,"
+        " the machine with --machine\n"
+    )
 
 
 FORMATS: dict[str, Callable[[CheckReport], str]] = {

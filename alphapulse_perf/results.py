@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import enum
 import itertools
-import json
 import math
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from alphapulse_perf.asv_json import JSONFileError, is_overflow, read_json
 
 __all__ = [
     "BenchmarkInfo",
@@ -30,6 +31,8 @@ __all__ = [
     "Record",
     "ResultsError",
     "commit_prefix",
+    "full_hashes",
+    "label_of",
     "load_benchmarks",
     "load_records",
     "machines",
@@ -62,10 +65,15 @@ class BenchmarkInfo:
     param_names: tuple[str, ...]
     params: tuple[tuple[str, ...], ...]  # repr strings, per parameter
     version: str
+    rounds: int = 1  # processes asv runs each benchmark in (`asv run -a rounds=N` overrides)
 
     def combinations(self) -> list[tuple[str, ...]]:
         """The parameter combinations in asv's order (row-major cartesian product)."""
         return list(itertools.product(*self.params)) if self.params else [()]
+
+    def labels(self) -> list[str]:
+        """The label of each combination, in asv's order."""
+        return [label_of(self.name, self.param_names, c) for c in self.combinations()]
 
 
 @dataclass(frozen=True)
@@ -97,28 +105,29 @@ class Record:
     @property
     def label(self) -> str:
         """`name(param=value, ...)`, as a person reads it."""
-        if not self.params:
-            return self.benchmark
-        inner = ", ".join(f"{n}={v}" for n, v in zip(self.param_names, self.params, strict=True))
-        return f"{self.benchmark}({inner})"
+        return label_of(self.benchmark, self.param_names, self.params)
+
+
+def label_of(benchmark: str, param_names: Sequence[str], params: Sequence[str]) -> str:
+    """`name(param=value, ...)`: how every report and settings rule names a series."""
+    if not params:
+        return benchmark
+    inner = ", ".join(f"{n}={v}" for n, v in zip(param_names, params, strict=True))
+    return f"{benchmark}({inner})"
 
 
 def _read_json(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ResultsError(path, f"cannot be read ({err.strerror})") from None
-    try:
-        return json.loads(text)  # accepts NaN and Infinity, which asv writes
-    except json.JSONDecodeError as err:
-        raise ResultsError(path, f"is not valid JSON (line {err.lineno}: {err.msg})") from None
+        return read_json(path)
+    except JSONFileError as err:
+        raise ResultsError(path, err.problem) from None
 
 
 def _require(path: Path, data: Any, key: str, kind: type | tuple[type, ...]) -> Any:
     if not isinstance(data, dict) or key not in data:
         raise ResultsError(path, f"has no key {key!r}")
     value = data[key]
-    if not isinstance(value, kind):
+    if not isinstance(value, kind) or isinstance(value, bool):
         raise ResultsError(
             path, f"key {key!r} should be {_kind_name(kind)}, got {type(value).__name__}"
         )
@@ -128,6 +137,15 @@ def _require(path: Path, data: Any, key: str, kind: type | tuple[type, ...]) -> 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(k.__name__ for k in kinds)
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _param_lists(value: Any) -> bool:
+    """asv's `params`: one list of repr strings per parameter."""
+    return isinstance(value, list) and all(_strings(v) for v in value)
 
 
 def load_benchmarks(results_dir: Path) -> dict[str, BenchmarkInfo]:
@@ -140,16 +158,32 @@ def load_benchmarks(results_dir: Path) -> dict[str, BenchmarkInfo]:
     for name, attrs in data.items():
         if name == "version":
             continue
+        where = f"benchmark {name!r}"
         if not isinstance(attrs, dict):
-            raise ResultsError(path, f"benchmark {name!r} should be an object")
+            raise ResultsError(path, f"{where} should be an object")
         params = attrs.get("params") or []
+        names = attrs.get("param_names") or []
+        if not _param_lists(params):
+            raise ResultsError(path, f"{where}: 'params' should be a list of lists of strings")
+        if not _strings(names) or len(names) != len(params):
+            raise ResultsError(
+                path, f"{where}: 'param_names' should be {len(params)} strings, got {names!r}"
+            )
+        rounds = attrs.get("rounds", 1)
+        if not isinstance(rounds, int) or isinstance(rounds, bool) or rounds < 1:
+            raise ResultsError(path, f"{where}: 'rounds' should be a positive integer")
+        fields = {key: attrs.get(key, "") for key in ("type", "unit", "version")}
+        for key, value in fields.items():
+            if not isinstance(value, str):
+                raise ResultsError(path, f"{where}: {key!r} should be a string, got {value!r}")
         infos[name] = BenchmarkInfo(
             name=name,
-            type=str(attrs.get("type", "")),
-            unit=str(attrs.get("unit", "")),
-            param_names=tuple(attrs.get("param_names") or ()),
-            params=tuple(tuple(str(v) for v in values) for values in params),
-            version=str(attrs.get("version", "")),
+            type=fields["type"],
+            unit=fields["unit"],
+            param_names=tuple(names),
+            params=tuple(tuple(values) for values in params),
+            version=fields["version"],
+            rounds=rounds,
         )
     return infos
 
@@ -158,109 +192,218 @@ def machines(results_dir: Path) -> list[str]:
     """The machines with a `machine.json` under `results_dir`."""
     if not results_dir.is_dir():
         raise ResultsError(results_dir, "is not a directory")
-    return sorted(p.parent.name for p in results_dir.glob("*/machine.json"))
+    try:
+        return sorted(p.parent.name for p in results_dir.glob("*/machine.json"))
+    except OSError as err:
+        raise ResultsError(results_dir, f"cannot be listed ({err.strerror or err})") from None
 
 
-def _column(row: list[Any], columns: Sequence[str], column: str) -> Any:
-    index = columns.index(column) if column in columns else None
-    if index is None or index >= len(row):
-        return None  # asv drops trailing empty columns
-    return row[index]
+def _kind(name: str, info: BenchmarkInfo | None) -> str:
+    """asv's benchmark type, from benchmarks.json or else from the method's prefix."""
+    if info is not None and info.type:
+        return info.type
+    method = name.rsplit(".", 1)[-1]
+    if method.startswith(("time_", "timeraw_")):
+        return "time"
+    return "peakmemory" if method.startswith("peakmem_") else ""
 
 
-def _per_combination(value: Any, count: int) -> list[Any]:
+class _Row:
+    """One benchmark's row of a run file, validated column by column; errors name the cell."""
+
+    def __init__(self, path: Path, name: str, row: Any, columns: Sequence[str]) -> None:
+        self.path, self.name = path, name
+        if not isinstance(row, list) or not row:
+            raise self.error("the row should be a non-empty list")
+        if len(row) > len(columns):
+            raise self.error(f"{len(row)} cells for {len(columns)} result_columns")
+        self.cells = dict(zip(columns, row, strict=False))  # asv drops trailing empty columns
+        params = self.cells.get("params") or []
+        if not _param_lists(params):
+            raise self.error("column 'params' should be a list of lists of strings")
+        self.params = [tuple(values) for values in params]
+        self.combinations = list(itertools.product(*self.params))
+        version = self.cells.get("version")
+        if version is not None and not isinstance(version, str):
+            raise self.error(f"column 'version' should be a string, got {version!r}")
+        self.version: str | None = version
+        for column in ("started_at", "duration"):
+            self.finite(column, self.cells.get(column))
+
+    def error(self, problem: str, column: str | None = None, k: int | None = None) -> ResultsError:
+        where = f"benchmark {self.name!r}"
+        if column is not None:
+            where += f", column {column!r}"
+        if k is not None and self.params:
+            where += f", combination {k} {self.combinations[k]!r}"
+        return ResultsError(self.path, f"{where}: {problem}")
+
+    def per_combination(self, column: str) -> list[Any]:
+        """The column's value for each combination (asv writes a list; a lone scalar is read as
+        the value of an unparameterised benchmark)."""
+        value = self.cells.get(column)
+        count = len(self.combinations)
+        if value is None:
+            return [None] * count
+        if not isinstance(value, list):
+            if count == 1 and column != "samples":
+                return [value]
+            raise self.error(f"should be a list of {count} values, got {value!r}", column)
+        if len(value) != count:
+            noun = "results" if column == "result" else "values"
+            raise self.error(f"{len(value)} {noun} for {count} parameter combinations", column)
+        return value
+
+    def number(self, column: str, value: Any, k: int | None = None) -> float | None:
+        """None, or a number (NaN and +-Infinity as asv writes them); a data error otherwise."""
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.error(f"{value!r} is not a number", column, k)
+        if is_overflow(value):
+            raise self.error("a number beyond float range", column, k)
+        return float(value)
+
+    def finite(self, column: str, value: Any, k: int | None = None) -> float | None:
+        number = self.number(column, value, k)
+        if number is not None and not math.isfinite(number):
+            raise self.error(f"{value!r} where asv writes a finite number", column, k)
+        return number
+
+
+def _interval(row: _Row, k: int, a_column: str, b_column: str, a: Any, b: Any) -> Any:
+    """A (low, high) pair of columns, or None; the CI's ends may be asv's -inf / +inf."""
+    low, high = row.number(a_column, a, k), row.number(b_column, b, k)
+    if low is None or high is None:
+        return None
+    if math.isnan(low) or low == math.inf:
+        raise row.error(f"{a!r} cannot be the low end of an interval", a_column, k)
+    if math.isnan(high) or high == -math.inf:
+        raise row.error(f"{b!r} cannot be the high end of an interval", b_column, k)
+    if low > high:
+        raise row.error(
+            f"the interval's low end {low!r} is above its high end {high!r}", a_column, k
+        )
+    return (low, high)
+
+
+def _samples(row: _Row, k: int, value: Any) -> tuple[float, ...] | None:
     if value is None:
-        return [None] * count
+        return None
     if not isinstance(value, list):
-        return [value] * count
-    return value
-
-
-def _number(x: Any) -> float | None:
-    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+        raise row.error(f"should be a list of samples, got {value!r}", "samples", k)
+    return tuple(row.finite("samples", s, k) for s in value)  # type: ignore[misc]
 
 
 def _records_of_file(
-    path: Path, machine: str, benchmarks: dict[str, BenchmarkInfo]
-) -> Iterator[Record]:
+    path: Path,
+    machine: str,
+    benchmarks: dict[str, BenchmarkInfo],
+    wanted: Callable[[str], bool] | None = None,
+    samples: bool = True,
+) -> tuple[str, str, list[Record]]:
+    """The file's commit, env and records."""
     data = _read_json(path)
     version = data.get("version") if isinstance(data, dict) else None
+    if version == 1:
+        raise ResultsError(
+            path,
+            "has results format version 1 (asv before 0.5); `asv update` converts the"
+            f" results directory to format {RESULTS_FORMAT}, which this reader knows",
+        )
     if version != RESULTS_FORMAT:
         raise ResultsError(
             path, f"has results format version {version!r}; this reader knows {RESULTS_FORMAT}"
         )
     commit = _require(path, data, "commit_hash", str)
-    env = _require(path, data, "env_name", str)
-    date = _require(path, data, "date", (int, float))
-    columns = _require(path, data, "result_columns", list)
-    if "result" not in columns:
-        raise ResultsError(path, "result_columns has no 'result' column")
-    results = _require(path, data, "results", dict)
-    for name, row in results.items():
-        if not isinstance(row, list) or not row:
-            raise ResultsError(path, f"benchmark {name!r}: the row should be a non-empty list")
-        info = benchmarks.get(name)
-        params_column = _column(row, columns, "params") or []
-        params = [tuple(str(v) for v in values) for values in params_column]
-        combos = list(itertools.product(*params)) if params else [()]
-        values = _per_combination(row[columns.index("result")], len(combos))
-        if len(values) != len(combos):
-            raise ResultsError(
-                path,
-                f"benchmark {name!r}: {len(values)} results"
-                f" for {len(combos)} parameter combinations",
-            )
-        ci_a, ci_b, q25, q75, repeats, samples = (
-            _per_combination(_column(row, columns, column), len(combos))
-            for column in (
-                "stats_ci_99_a",
-                "stats_ci_99_b",
-                "stats_q_25",
-                "stats_q_75",
-                "stats_repeat",
-                "samples",
-            )
+    prefix = commit_prefix(path)
+    if not commit or not commit.startswith(prefix):
+        raise ResultsError(
+            path, f"commit_hash {commit!r} does not match the file name's commit {prefix!r}"
         )
-        run_version = _column(row, columns, "version")
-        param_names = info.param_names if info else tuple(f"p{k}" for k in range(len(params)))
-        if info and len(param_names) != len(params):
-            raise ResultsError(
-                path,
-                f"benchmark {name!r}: {len(params)} parameters,"
-                f" benchmarks.json names {len(param_names)}",
-            )
-        for k, combo in enumerate(combos):
-            raw = values[k]
-            value = _number(raw)
-            if raw is None:
-                outcome = Outcome.FAILED
-            elif value is None:
-                raise ResultsError(path, f"benchmark {name!r}: result {raw!r} is not a number")
-            elif math.isnan(value):
-                outcome, value = Outcome.SKIPPED, None
-            else:
-                outcome = Outcome.OK
-            a, b = _number(ci_a[k]), _number(ci_b[k])
-            lo, hi = _number(q25[k]), _number(q75[k])
-            sample = samples[k]
-            yield Record(
-                machine=machine,
-                env=env,
-                commit=commit,
-                date=int(date),
-                benchmark=name,
-                params=combo,
-                param_names=param_names,
-                outcome=outcome,
-                value=value,
-                ci_99=(a, b) if a is not None and b is not None else None,
-                q25_q75=(lo, hi) if lo is not None and hi is not None else None,
-                samples=tuple(float(s) for s in sample) if isinstance(sample, list) else None,
-                repeat=int(repeats[k]) if _number(repeats[k]) is not None else None,
-                unit=info.unit if info else "",
-                type=info.type if info else "",
-                version=str(run_version) if run_version is not None else None,
-            )
+    env = _require(path, data, "env_name", str)
+    if not env:
+        raise ResultsError(path, "env_name is empty")
+    date = _require(path, data, "date", (int, float))
+    if not math.isfinite(date) or is_overflow(date):
+        raise ResultsError(path, f"date {date!r} is not a finite time")
+    columns = _require(path, data, "result_columns", list)
+    if not _strings(columns) or "result" not in columns:
+        raise ResultsError(path, "result_columns should be a list of names with 'result'")
+    results = _require(path, data, "results", dict)
+    records: list[Record] = []
+    for name, raw_row in results.items():
+        if wanted is None or wanted(name):
+            row = _Row(path, name, raw_row, columns)
+            info = benchmarks.get(name)
+            records += _records_of_row(row, machine, env, commit, int(date), info, samples)
+    return commit, env, records
+
+
+def _records_of_row(
+    row: _Row,
+    machine: str,
+    env: str,
+    commit: str,
+    date: int,
+    info: BenchmarkInfo | None,
+    with_samples: bool,
+) -> Iterator[Record]:
+    name = row.name
+    param_names = info.param_names if info else tuple(f"p{k}" for k in range(len(row.params)))
+    if info and len(param_names) != len(row.params):
+        raise row.error(
+            f"{len(row.params)} parameters, benchmarks.json names {len(param_names)}", "params"
+        )
+    kind = _kind(name, info)
+    values = row.per_combination("result")
+    ci_a, ci_b, q25, q75, repeats = (
+        row.per_combination(column)
+        for column in ("stats_ci_99_a", "stats_ci_99_b", "stats_q_25", "stats_q_75", "stats_repeat")
+    )
+    samples = row.per_combination("samples") if with_samples else [None] * len(values)
+    for k, combo in enumerate(row.combinations):
+        value = row.number("result", values[k], k)
+        if value is None:
+            outcome = Outcome.FAILED
+        elif math.isnan(value):
+            outcome, value = Outcome.SKIPPED, None
+        else:
+            outcome = Outcome.OK
+            if kind in _POSITIVE and math.isfinite(value) and value <= 0:
+                raise row.error(f"{value!r} cannot be a {kind} measurement", "result", k)
+        repeat = row.finite("stats_repeat", repeats[k], k)
+        yield Record(
+            machine=machine,
+            env=env,
+            commit=commit,
+            date=date,
+            benchmark=name,
+            params=combo,
+            param_names=param_names,
+            outcome=outcome,
+            value=value,
+            ci_99=_interval(row, k, "stats_ci_99_a", "stats_ci_99_b", ci_a[k], ci_b[k]),
+            q25_q75=_quartiles(row, k, q25[k], q75[k]),
+            samples=_samples(row, k, samples[k]),
+            repeat=int(repeat) if repeat is not None else None,
+            unit=info.unit if info else "",
+            type=kind,
+            version=row.version,
+        )
+
+
+_POSITIVE = ("time", "peakmemory", "memory")  # nothing takes no time or no memory
+
+
+def _quartiles(row: _Row, k: int, q25: Any, q75: Any) -> tuple[float, float] | None:
+    low = row.finite("stats_q_25", q25, k)
+    high = row.finite("stats_q_75", q75, k)
+    if low is None or high is None:
+        return None
+    if low > high:
+        raise row.error(f"q25 {low!r} is above q75 {high!r}", "stats_q_25", k)
+    return (low, high)
 
 
 def run_files(results_dir: Path, machine: str | None = None) -> list[Path]:
@@ -271,7 +414,11 @@ def run_files(results_dir: Path, machine: str | None = None) -> list[Path]:
         folder = results_dir / name
         if not (folder / "machine.json").is_file():
             raise ResultsError(folder, "has no machine.json: not a machine of these results")
-        files += [p for p in sorted(folder.glob("*.json")) if p.name != "machine.json"]
+        try:
+            found = sorted(folder.glob("*-*.json"))
+        except OSError as err:
+            raise ResultsError(folder, f"cannot be listed ({err.strerror or err})") from None
+        files += [p for p in found if p.name != "machine.json"]
     return files
 
 
@@ -280,19 +427,50 @@ def commit_prefix(path: Path) -> str:
     return path.name.split("-", 1)[0]
 
 
+def full_hashes(results_dir: Path, prefixes: Collection[str], rev: str) -> set[str]:
+    """The full commit hashes starting with `rev` among the run files named by `prefixes`."""
+    found = set()
+    for path in run_files(results_dir):
+        if commit_prefix(path) in prefixes:
+            commit = _require(path, _read_json(path), "commit_hash", str)
+            if commit.startswith(rev):
+                found.add(commit)
+    return found
+
+
 def load_records(
-    results_dir: Path, machine: str | None = None, commits: Collection[str] | None = None
+    results_dir: Path,
+    machine: str | None = None,
+    commits: Collection[str] | None = None,
+    *,
+    wanted: Callable[[str], bool] | None = None,
+    samples: bool = True,
 ) -> list[Record]:
     """Every record of every run file (of one machine, if given), oldest commit first.
 
-    With `commits` (hashes or prefixes), only the files of those commits are read: a check of two
-    commits need not parse a history of thousands.
+    Read only what is asked: with `commits` (hashes or prefixes), only those commits' files; with
+    `wanted`, only the benchmarks whose name it accepts; without `samples`, no samples (a trend
+    needs none). Two files for one (machine, commit, env) are an error naming both: asv writes
+    one, and a second would make the answer depend on which is read last.
     """
     benchmarks = load_benchmarks(results_dir)
     records: list[Record] = []
+    seen: dict[tuple[str, str, str], Path] = {}
     for path in run_files(results_dir, machine):
         prefix = commit_prefix(path)
-        if commits is None or any(c.startswith(prefix) or prefix.startswith(c) for c in commits):
-            records.extend(_records_of_file(path, path.parent.name, benchmarks))
+        if commits is not None and not any(
+            c.startswith(prefix) or prefix.startswith(c) for c in commits
+        ):
+            continue
+        commit, env, found = _records_of_file(path, path.parent.name, benchmarks, wanted, samples)
+        run = (path.parent.name, commit, env)
+        if run in seen:
+            raise ResultsError(
+                path,
+                f"a second run file for commit {commit[:8]} and env {env!r}"
+                f" (the first is {seen[run]}); keep one",
+            )
+        seen[run] = path
+        records.extend(found)
     records.sort(key=lambda r: (r.date, r.commit))
     return records

@@ -16,6 +16,10 @@
     match = "bench_instructions\\."
     tolerance = 0.01
     deterministic = true                  # repeats exactly: the tolerance alone decides
+    [[tool.alphapulse_perf.benchmarks]]
+    match = "bench_talib\\.TALib"
+    control = true                        # code that never changes: its moves are the machine's
+    fail_on = ["regressed", "broken"]     # relax: what fails the check (default: every finding)
 
     [tool.alphapulse_perf.beside]         # report an instruction count beside its timing
     "b.Instructions.track_instructions(workload='detect')" = "b.Single.time_detect(candles=1000)"
@@ -47,6 +51,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = [
     "Budget",
     "Direction",
+    "Finding",
     "Rule",
     "Settings",
     "SettingsError",
@@ -66,6 +71,17 @@ class SettingsError(ValueError):
         self.key = key
 
 
+class Finding(enum.Enum):
+    """What can fail the check; settings' `fail_on` may leave some out."""
+
+    REGRESSED = "regressed"  # a benchmark regressed
+    BROKEN = "broken"  # a benchmark with a value at the baseline failed at the target
+    MISSING = "missing"  # a benchmark a rule or budget names has no result at the target
+    BUDGET_BROKEN = "budget-broken"  # a value outside its budget
+    BUDGET_UNMEASURED = "budget-unmeasured"  # a budget's benchmark failed at the target
+    BUDGET_UNMATCHED = "budget-unmatched"  # a budget with no result at the target
+
+
 class Direction(enum.Enum):
     LOWER = "lower"  # times, memory, ratios: smaller is better
     HIGHER = "higher"  # throughput: bigger is better
@@ -79,6 +95,7 @@ class Rule:
     tolerance: float | None = None
     direction: Direction | None = None
     deterministic: bool | None = None  # no statistical test: the tolerance alone decides
+    control: bool | None = None  # unchanged code between commits: never a regression
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,7 @@ class Settings:
     rules: tuple[Rule, ...] = ()
     budgets: tuple[Budget, ...] = field(default=())
     beside: tuple[tuple[str, str], ...] = ()  # (instruction-count label, timing label)
+    fail_on: frozenset[Finding] = frozenset(Finding)
 
     def tolerance_for(self, label: str) -> float:
         """The first rule matching `label` that sets a tolerance, else the default."""
@@ -124,6 +142,17 @@ class Settings:
             if rule.direction is not None and rule.match.search(label):
                 return rule.direction
         return Direction.LOWER
+
+    def control_for(self, label: str) -> bool:
+        """Whether `label` is a control: code that no commit of ours changes (TA-Lib's)."""
+        for rule in self.rules:
+            if rule.control is not None and rule.match.search(label):
+                return rule.control
+        return False
+
+    def names(self, label: str) -> bool:
+        """Whether a rule matches `label`: someone cares that it keeps a result."""
+        return any(rule.match.search(label) for rule in self.rules)
 
     def deterministic_for(self, label: str) -> bool:
         """Whether `label` repeats exactly between runs (instruction counts, peak memory)."""
@@ -141,8 +170,8 @@ def _unquote(value: str) -> str:
 
 
 _TOP = {"tolerance", "p_threshold", "round_margin", "default_baseline", "machine", "results",
-        "benchmarks", "budgets", "beside"}  # fmt: skip
-_RULE = {"match", "tolerance", "direction", "deterministic"}
+        "benchmarks", "budgets", "beside", "fail_on"}  # fmt: skip
+_RULE = {"match", "tolerance", "direction", "deterministic", "control"}
 _BUDGET = {"match", "params", "max", "min"}
 
 
@@ -227,6 +256,7 @@ def parse_settings(data: Any, source: str = "pyproject.toml") -> Settings:
                 tolerance=read.fraction(rule, "tolerance", f"{where}.tolerance"),
                 direction=Direction(direction) if direction is not None else None,
                 deterministic=read.boolean(rule, "deterministic", f"{where}.deterministic"),
+                control=read.boolean(rule, "control", f"{where}.control"),
             )
         )
     budgets = []
@@ -262,6 +292,12 @@ def parse_settings(data: Any, source: str = "pyproject.toml") -> Settings:
     if margin is not None and not 0 <= margin <= 1:
         raise read.fail("round_margin", f"should be between 0 and 1, got {margin!r}")
     results = read.string(top, "results", "results")
+    fail_on = top.get("fail_on")
+    known = [f.value for f in Finding]
+    if fail_on is not None and (
+        not isinstance(fail_on, list) or not all(isinstance(v, str) and v in known for v in fail_on)
+    ):
+        raise read.fail("fail_on", f"should be a list of {', '.join(known)}; got {fail_on!r}")
     tolerance = read.fraction(top, "tolerance", "tolerance")
     return Settings(
         tolerance=tolerance if tolerance is not None else Settings.tolerance,
@@ -273,6 +309,9 @@ def parse_settings(data: Any, source: str = "pyproject.toml") -> Settings:
         rules=tuple(rules),
         budgets=tuple(budgets),
         beside=tuple(beside.items()),
+        fail_on=frozenset(Finding(v) for v in fail_on)
+        if fail_on is not None
+        else frozenset(Finding),
     )
 
 

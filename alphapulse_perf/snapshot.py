@@ -2,28 +2,78 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 
 from alphapulse_perf.results import Outcome, Record
+from alphapulse_perf.tables import markdown_table, text_table
 from alphapulse_perf.units import format_value
+
+__all__ = ["SNAPSHOT_FORMATS", "render_snapshot", "select"]
 
 
 def select(records: Sequence[Record], machine: str, commit: str) -> list[Record]:
-    """The records of `commit` (a full hash) on `machine`, in benchmark order."""
+    """The records of `commit` (a full hash) on `machine`, in benchmark order, then env."""
     chosen = [r for r in records if r.machine == machine and r.commit == commit]
-    return sorted(chosen, key=lambda r: r.benchmark)  # stable: parameters keep asv's order
+    return sorted(chosen, key=lambda r: (r.benchmark, r.env))  # stable: params keep asv's order
 
 
-def render_snapshot(records: Sequence[Record], machine: str, commit: str) -> str:
-    """A plain-text table of the records, one line per benchmark and parameter combination."""
-    if not records:
-        return f"no results for commit {commit[:8]} on machine {machine}\n"
-    rows = []
-    for r in records:
-        shown = format_value(r.value, r.unit) if r.outcome is Outcome.OK else r.outcome.value
-        rows.append((r.label, shown))
-    width = max(len(label) for label, _ in rows)
-    envs = sorted({r.env for r in records})
-    lines = [f"commit {commit[:8]} on machine {machine} ({', '.join(envs)})", ""]
-    lines += [f"{label:<{width}}  {shown}" for label, shown in rows]
+def _shown(r: Record) -> str:
+    return format_value(r.value, r.unit) if r.outcome is Outcome.OK else r.outcome.value
+
+
+def _envs(records: Sequence[Record]) -> list[str]:
+    return sorted({r.env for r in records})
+
+
+def _rows(records: Sequence[Record]) -> list[list[str]]:
+    several = len(_envs(records)) > 1
+    return [[r.label, *([r.env] if several else []), _shown(r)] for r in records]
+
+
+def _header(records: Sequence[Record]) -> list[str]:
+    return ["benchmark", *(["env"] if len(_envs(records)) > 1 else []), "value"]
+
+
+def _text(records: Sequence[Record], machine: str, commit: str) -> str:
+    lines = [f"commit {commit[:8]} on machine {machine} ({', '.join(_envs(records))})", ""]
+    lines += text_table(_rows(records))
     return "\n".join(lines) + "\n"
+
+
+def _markdown(records: Sequence[Record], machine: str, commit: str) -> str:
+    lines = [f"**commit {commit[:8]} on machine {machine}** ({', '.join(_envs(records))})", ""]
+    lines += markdown_table(_header(records), _rows(records))
+    return "\n".join(lines) + "\n"
+
+
+def _json(records: Sequence[Record], machine: str, commit: str) -> str:
+    data = {
+        "commit": commit,
+        "machine": machine,
+        "benchmarks": [
+            {
+                "name": r.benchmark,
+                "params": dict(zip(r.param_names, r.params, strict=True)),
+                "label": r.label,
+                "env": r.env,
+                "unit": r.unit,
+                "outcome": r.outcome.value,
+                "value": r.value if r.outcome is Outcome.OK else None,
+            }
+            for r in records
+        ],
+    }
+    return json.dumps(data, indent=2, allow_nan=False) + "\n"
+
+
+SNAPSHOT_FORMATS: dict[str, Callable[[Sequence[Record], str, str], str]] = {
+    "text": _text,
+    "markdown": _markdown,
+    "json": _json,
+}
+
+
+def render_snapshot(records: Sequence[Record], machine: str, commit: str, fmt: str = "text") -> str:
+    """The records as a table, one line per benchmark, parameter combination (and env)."""
+    return SNAPSHOT_FORMATS[fmt](records, machine, commit)

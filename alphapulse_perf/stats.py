@@ -37,6 +37,7 @@ __all__ = [
     "Evidence",
     "Significance",
     "can_reach",
+    "detectable_factor",
     "mann_whitney_p",
     "rounds_agree",
     "significance",
@@ -104,6 +105,32 @@ def rounds_agree(
     hi_after = max(statistics.median(r) for r in after)
     factor = 1 + margin
     return lo_after > hi_before * factor or hi_after * factor < lo_before
+
+
+def detectable_factor(
+    before: Sequence[Sequence[float]],
+    after: Sequence[Sequence[float]],
+    before_centre: float,
+    after_centre: float,
+    margin: float,
+    up: bool = True,
+) -> float:
+    """The smallest factor by which `after` must move (as a whole) for `rounds_agree` to see it.
+
+    If the target's rounds kept their spread around a centre moved by `r`, every round of it lies
+    beyond every baseline round by `1 + margin` once `r` exceeds `(1 + margin)` times the
+    baseline's highest round over its centre times the target's centre over its lowest round
+    (`up`: slower; otherwise the mirror image). Rounds that agree closely give `1 + margin`.
+    """
+    b = [statistics.median(r) for r in before]
+    a = [statistics.median(r) for r in after]
+    if min(*b, *a, before_centre, after_centre) <= 0:
+        return math.inf  # not a timing: no shift model
+    if up:
+        spread = (max(b) / before_centre) * (after_centre / min(a))
+    else:
+        spread = (before_centre / min(b)) * (max(a) / after_centre)
+    return (1 + margin) * max(spread, 1.0)
 
 
 def significance(

@@ -35,16 +35,16 @@ def test_report_prints_the_commit_table(
         """)
 
 
-def test_no_results_for_the_commit_exits_1(repo: tuple[Path, str], results_dir: Path) -> None:
+def test_no_results_for_the_commit_exits_2(repo: tuple[Path, str], results_dir: Path) -> None:
     root, _ = repo
-    assert main(["report", "--results", str(results_dir), "--repo", str(root)]) == 1
+    assert main(["report", "--results", str(results_dir), "--repo", str(root)]) == 2
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         pytest.param(["--machine", "ghost"], "no machine 'ghost'", id="machine"),
-        pytest.param(["--commit", "nope"], "git does not know the revision 'nope'", id="revision"),
+        pytest.param(["--commit", "nope"], "'nope' is neither a named baseline", id="revision"),
     ],
 )
 def test_bad_usage_exits_2_with_a_message(

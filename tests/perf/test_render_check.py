@@ -37,12 +37,15 @@ def report() -> CheckReport:
 def test_text(report: CheckReport) -> None:
     assert render_check(report, "text") == textwrap.dedent(
         """\
-        check: FAIL: 1 regressed, 1 unchanged, 1 failed, 1 budget broken of 1 (bbbbbbbb against main (aaaaaaaa))
+        check: FAIL: 1 regressed, 1 unchanged, 1 broken, 1 budget broken of 1 (bbbbbbbb against main (aaaaaaaa))
+        compared 2 of the baseline's 3 series
+
+        broken: b.Bench.time_x(n=30): a value at the baseline, failed at the target
 
         status     benchmark             baseline  current  ratio  note
         regressed  b.Bench.time_x(n=10)  1 ms      1.3 ms   1.30x  Mann-Whitney p=1.1e-05
         unchanged  b.Bench.time_x(n=20)  2 ms      2 ms     1.00x
-        failed     b.Bench.time_x(n=30)  2 ms      -        -      the benchmark failed at the target
+        broken     b.Bench.time_x(n=30)  2 ms      -        -      a value at the baseline, failed at the target
 
         budgets:
           broken: b.Bench.time_x(n=20): 2 ms, budget <= 1 ms
@@ -57,7 +60,13 @@ def test_text(report: CheckReport) -> None:
 def test_markdown(report: CheckReport) -> None:
     assert render_check(report, "markdown") == textwrap.dedent(
         """\
-        :x: **Performance check FAIL: 1 regressed, 1 unchanged, 1 failed, 1 budget broken of 1 (bbbbbbbb against main (aaaaaaaa))**
+        :x: **Performance check FAIL: 1 regressed, 1 unchanged, 1 broken, 1 budget broken of 1 (bbbbbbbb against main (aaaaaaaa))**
+
+        - compared 2 of the baseline's 3 series
+
+        ### Broken or missing
+
+        - `broken: b.Bench.time_x(n=30): a value at the baseline, failed at the target`
 
         ### Regressions
 
@@ -81,7 +90,7 @@ def test_markdown(report: CheckReport) -> None:
         |---|---|---|---|---|---|
         | regressed | `b.Bench.time_x(n=10)` | 1 ms | 1.3 ms | 1.30x | Mann-Whitney p=1.1e-05 |
         | unchanged | `b.Bench.time_x(n=20)` | 2 ms | 2 ms | 1.00x |  |
-        | failed | `b.Bench.time_x(n=30)` | 2 ms | - | - | the benchmark failed at the target |
+        | broken | `b.Bench.time_x(n=30)` | 2 ms | - | - | a value at the baseline, failed at the target |
 
         | budget | status |
         |---|---|

@@ -57,14 +57,14 @@ def corrupt(results_dir: Path, text: str) -> Path:
         pytest.param(json.dumps({"version": 1}), "results format version 1", id="old-format"),
         pytest.param(json.dumps({"version": 2}), "has no key 'commit_hash'", id="no-commit"),
         pytest.param(
-            json.dumps({"version": 2, "commit_hash": "a", "env_name": "e", "date": 1,
+            json.dumps({"version": 2, "commit_hash": "a" * 40, "env_name": "e", "date": 1,
                         "result_columns": ["result", "params"],
                         "results": {SINGLE: [[1.0], [["100", "1000"]]]}}),
             "1 results for 2 parameter combinations",
             id="count",
         ),
         pytest.param(
-            json.dumps({"version": 2, "commit_hash": "a", "env_name": "e", "date": "today",
+            json.dumps({"version": 2, "commit_hash": "a" * 40, "env_name": "e", "date": "today",
                         "result_columns": [], "results": {}}),
             "key 'date' should be int or float, got str",
             id="type",
