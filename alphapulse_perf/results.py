@@ -295,6 +295,17 @@ def _samples(row: _Row, k: int, value: Any) -> tuple[float, ...] | None:
     return tuple(row.finite("samples", s, k) for s in value)  # type: ignore[misc]
 
 
+def _commit_of(path: Path, data: Any) -> str:
+    """The run's full commit hash, which must start with the file name's (asv names it so)."""
+    commit: str = _require(path, data, "commit_hash", str)
+    prefix = commit_prefix(path)
+    if not commit or not commit.startswith(prefix):
+        raise ResultsError(
+            path, f"commit_hash {commit!r} does not match the file name's commit {prefix!r}"
+        )
+    return commit
+
+
 def _records_of_file(
     path: Path,
     machine: str,
@@ -315,12 +326,7 @@ def _records_of_file(
         raise ResultsError(
             path, f"has results format version {version!r}; this reader knows {RESULTS_FORMAT}"
         )
-    commit = _require(path, data, "commit_hash", str)
-    prefix = commit_prefix(path)
-    if not commit or not commit.startswith(prefix):
-        raise ResultsError(
-            path, f"commit_hash {commit!r} does not match the file name's commit {prefix!r}"
-        )
+    commit = _commit_of(path, data)
     env = _require(path, data, "env_name", str)
     if not env:
         raise ResultsError(path, "env_name is empty")
@@ -432,7 +438,7 @@ def full_hashes(results_dir: Path, prefixes: Collection[str], rev: str) -> set[s
     found = set()
     for path in run_files(results_dir):
         if commit_prefix(path) in prefixes:
-            commit = _require(path, _read_json(path), "commit_hash", str)
+            commit = _commit_of(path, _read_json(path))
             if commit.startswith(rev):
                 found.add(commit)
     return found
