@@ -414,12 +414,13 @@ def _names_matching(
     if pattern is None:
         return None
     labels = {name: info.labels() for name, info in benchmarks.items()}
+    answers: dict[str, bool] = {}  # asked once per benchmark and file: remember the answer
 
     def wanted(name: str) -> bool:
-        known = labels.get(name)
-        if known is None:
-            return True
-        return any(pattern.search(label) for label in known)
+        if name not in answers:
+            known = labels.get(name)
+            answers[name] = known is None or any(pattern.search(label) for label in known)
+        return answers[name]
 
     return wanted
 
