@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alphapulse_perf.atomic_files import write_atomic
+from alphapulse_perf._files import write_atomic
 
 __all__ = [
     "FORMAT_VERSION",

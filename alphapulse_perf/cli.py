@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alphapulse_perf import __version__
+from alphapulse_perf._files import write_atomic
 from alphapulse_perf.asv_profile import ProfileError, profile_benchmarks
-from alphapulse_perf.atomic_files import write_atomic
 from alphapulse_perf.baselines import BaselineError, load_baselines, remove_baseline, set_baseline
 from alphapulse_perf.captures import CaptureError, load_capture
 from alphapulse_perf.check import expand, load_rounds, resolve_revision, run_check
