@@ -1,4 +1,4 @@
-"""The helper's one way to write a file.
+"""The helper's one way to write a file, and the one place it never writes.
 
 `write_atomic` writes whole or not at all, and durably: a temp file in the target's folder (where
 `os.replace` is atomic: one file system), written, flushed and fsynced, renamed over the target,
@@ -6,6 +6,10 @@ then the folder fsynced so that the rename itself survives a power cut. A reader
 viewer, a process polling the folder, the helper after a crash or a SIGKILL) sees the previous file
 or the new one, never a torn or empty one. Every writer of alphapulse_perf goes through here, so
 there is one set of guarantees to reason about, not one per module.
+
+`refuse_inside` guards the asv results folder: asv owns it (benchmarks.json, <machine>/*.json), and
+a report written there by `--output results/benchmarks.json` would destroy asv's data. The helper's
+own baselines file is the one exception, and it is not written through that check.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from pathlib import Path
 
 __all__ = [
     "NEW_FILE_MODE",
+    "OutputError",
     "fsync_folder",
+    "refuse_inside",
     "write_atomic",
     "write_temp",
 ]
@@ -27,6 +33,10 @@ __all__ = [
 NEW_FILE_MODE = 0o644  # readable by the people (and web servers) looking at the outputs
 # A folder fsync that the file system does not do is not an error: the rename has happened.
 _NO_FOLDER_FSYNC = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EBADF})
+
+
+class OutputError(ValueError):
+    """An output path the helper refuses to write (the message names it and says why)."""
 
 
 def _mode_for(path: Path) -> int:
@@ -87,3 +97,17 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
         raise
     fsync_folder(path.parent)
     return path
+
+
+def refuse_inside(path: Path, results_dir: Path, option: str = "--output") -> None:
+    """Raise OutputError if `path` is the asv results folder or anything under it.
+
+    Both are resolved first (links and `..` followed, the path need not exist), so neither
+    `results/../results/x` nor a link to the folder slips through.
+    """
+    target, results = path.resolve(strict=False), results_dir.resolve(strict=False)
+    if target == results or results in target.parents:
+        raise OutputError(
+            f"{option} {path}: is inside the asv results folder {results_dir}/;"
+            " the helper never writes there (asv owns it)"
+        )

@@ -1,4 +1,4 @@
-"""The helper's one writer: whole or not at all, fsynced."""
+"""The helper's one writer (whole or not at all, fsynced) and the results folder it never writes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from alphapulse_perf._files import write_atomic
+from alphapulse_perf._files import OutputError, refuse_inside, write_atomic
+from alphapulse_perf.cli import main
 
 
 def test_replaces_the_file_and_keeps_its_mode(tmp_path: Path) -> None:
@@ -83,3 +84,68 @@ def test_a_missing_folder_is_an_error_and_writes_nothing(tmp_path: Path) -> None
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "absent" / "x.json", "{}")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- the results folder -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        pytest.param("results/benchmarks.json", id="asv-file"),
+        pytest.param("results/baselines.json", id="baselines-too"),  # only baselines.py writes it
+        pytest.param("results/m1/report.md", id="machine"),
+        pytest.param("results", id="the-folder"),
+        pytest.param("out/../results/x.json", id="dot-dot"),
+        pytest.param("link/x.json", id="through-a-link"),
+    ],
+)
+def test_refuses_the_results_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inside: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("results").mkdir()
+    Path("link").symlink_to("results")
+    with pytest.raises(OutputError) as err:
+        refuse_inside(Path(inside), Path("results"))
+    assert str(err.value) == (
+        f"--output {inside}: is inside the asv results folder results/;"
+        " the helper never writes there (asv owns it)"
+    )
+
+
+@pytest.mark.parametrize("outside", ["results-old/x.json", "report.json", "out/results/x.json"])
+def test_allows_everything_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, outside: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("results").mkdir()
+    refuse_inside(Path(outside), Path("results"))
+    refuse_inside(Path(outside), tmp_path / "results")  # relative against absolute
+
+
+def test_check_output_into_the_results_exits_2_and_leaves_asv_s_file(
+    results_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asv_file = results_dir / "benchmarks.json"
+    before = asv_file.read_bytes()
+    common = ["--results", str(results_dir), "--config", str(tmp_path / "none.toml")]
+    common += ["--baseline", "aaaaaaaa", "--commit", "bbbbbbbb"]
+    assert main(["check", *common, "--output", str(asv_file)]) == 2
+    assert capsys.readouterr().err == (
+        f"alphapulse-perf: --output {asv_file}: is inside the asv results folder {results_dir}/;"
+        " the helper never writes there (asv owns it)\n"
+    )
+    assert asv_file.read_bytes() == before
+    assert main(["check", *common, "--output", str(tmp_path / "report.txt")]) in (0, 1)
+    assert (tmp_path / "report.txt").read_text().startswith("check: ")
+
+
+def test_trend_plot_into_the_results_exits_2_before_creating_anything(
+    results_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plots = results_dir / "plots"
+    args = ["trend", "--plot", str(plots), "--results", str(results_dir)]
+    assert main([*args, "--config", str(tmp_path / "none.toml")]) == 2
+    assert f"--plot {plots}: is inside the asv results folder" in capsys.readouterr().err
+    assert not plots.exists()
