@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alphapulse_perf.atomic_files import write_atomic
+from alphapulse_perf._files import write_atomic
 from alphapulse_perf.capture_files import capture_name
 from alphapulse_perf.captures import (
     CaptureError,

@@ -4,18 +4,33 @@ File format (versioned so that a later change of shape is detected, not misread)
 
     {"version": 1, "baselines": {"release-1.0": {"commit": "<40 hex>"}}}
 
-Version 1: the first format. The file is ours (asv ignores it); it is written atomically.
+Version 1: the first format. The file is ours (asv ignores it).
+
+Two writers at once (two CI jobs, a person and a script) must not lose each other's names: a
+change is a read-modify-write under an exclusive `flock` of `.baselines.json.lock` beside it (a file
+of its own: each write renames a new file over baselines.json, so a lock on that inode would guard
+nothing), written with `alphapulse_perf._files.write_atomic`, so a writer killed at any moment
+leaves the old file or the new one.
+
+Reading guesses nothing: a link (even to a good file), anything but a regular file, bytes that are
+not UTF-8 and a name twice in one object (plain JSON keeps the last) are errors naming the file,
+never taken as "no baselines yet".
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alphapulse_perf.atomic_files import write_atomic
+from alphapulse_perf._files import write_atomic
 
 __all__ = [
     "FORMAT_VERSION",
@@ -23,6 +38,7 @@ __all__ = [
     "BaselineError",
     "baselines_path",
     "load_baselines",
+    "lock_path",
     "remove_baseline",
     "save_baselines",
     "set_baseline",
@@ -31,10 +47,18 @@ __all__ = [
 FORMAT_VERSION = 1
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}
+_ONLY_REGULAR = "the helper only reads and writes a regular file there"
 
 
 class BaselineError(ValueError):
     """A baselines file that cannot be read, or a request it cannot answer."""
+
+
+class _DuplicateName(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
 
 
 @dataclass(frozen=True)
@@ -47,15 +71,88 @@ def baselines_path(results_dir: Path) -> Path:
     return results_dir / "baselines.json"
 
 
+def lock_path(results_dir: Path) -> Path:
+    """The lock of the baselines file: a file of its own (each write swaps the data's inode)."""
+    return results_dir / ".baselines.json.lock"
+
+
+@contextlib.contextmanager
+def _locked(results_dir: Path) -> Iterator[None]:
+    """Hold the exclusive lock of `results_dir`'s baselines file (released at exit, or death)."""
+    if not results_dir.is_dir():
+        raise BaselineError(f"{results_dir}: is not a directory (the asv results)")
+    path = lock_path(results_dir)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    except OSError as err:
+        raise BaselineError(
+            f"{path}: cannot be opened to lock {baselines_path(results_dir)} ({err.strerror})"
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits for another writer's read-modify-write
+        yield
+    finally:
+        os.close(fd)  # which releases the lock
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a name twice (json.loads would silently keep the last)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateName(key)
+        found[key] = value
+    return found
+
+
+def _read_text(path: Path) -> str | None:
+    """The file's text; None when there is none. Anything but a regular UTF-8 file is refused."""
+    try:
+        found = os.lstat(path)  # not exists(): a dangling link or a loop is not "no file"
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise BaselineError(f"{path}: cannot be read ({err.strerror})") from None
+    if stat.S_ISLNK(found.st_mode):
+        target = ""
+        with contextlib.suppress(OSError):
+            target = f" to {os.readlink(path)}"
+        raise BaselineError(f"{path}: is a symbolic link{target}; {_ONLY_REGULAR}")
+    if not stat.S_ISREG(found.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(found.st_mode), "a device")
+        raise BaselineError(f"{path}: is not a regular file ({kind}); {_ONLY_REGULAR}")
+    # O_NOFOLLOW, O_NONBLOCK: a link or FIFO swapped in since the lstat: not followed, no wait.
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise BaselineError(f"{path}: is not a regular file; {_ONLY_REGULAR}")
+            raw = stream.read()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise BaselineError(f"{path}: cannot be read ({err.strerror})") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BaselineError(
+            f"{path}: is not UTF-8 text (byte offset {err.start}: {err.reason})"
+        ) from None
+
+
 def load_baselines(results_dir: Path) -> dict[str, Baseline]:
     """The named baselines (none when the file does not exist yet)."""
     path = baselines_path(results_dir)
-    if not path.exists():
+    text = _read_text(path)
+    if text is None:
         return {}
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise BaselineError(f"{path}: cannot be read ({err.strerror})") from None
+        data: Any = json.loads(text, object_pairs_hook=_unique)
+    except _DuplicateName as err:
+        raise BaselineError(
+            f"{path}: the name {err.name!r} appears twice in one object (which one counts is"
+            " undefined); keep one"
+        ) from None
     except json.JSONDecodeError as err:
         raise BaselineError(f"{path}: is not valid JSON (line {err.lineno}: {err.msg})") from None
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
@@ -73,7 +170,8 @@ def load_baselines(results_dir: Path) -> dict[str, Baseline]:
     return found_baselines
 
 
-def save_baselines(results_dir: Path, baselines: dict[str, Baseline]) -> Path:
+def _save(results_dir: Path, baselines: dict[str, Baseline]) -> Path:
+    """Write the file whole (the caller holds the lock)."""
     data = {
         "version": FORMAT_VERSION,
         "baselines": {n: {"commit": baselines[n].commit} for n in sorted(baselines)},
@@ -85,6 +183,12 @@ def save_baselines(results_dir: Path, baselines: dict[str, Baseline]) -> Path:
         raise BaselineError(f"{path}: cannot be written ({err.strerror})") from None
 
 
+def save_baselines(results_dir: Path, baselines: dict[str, Baseline]) -> Path:
+    """Replace every baseline by `baselines` (set_baseline and remove_baseline change one)."""
+    with _locked(results_dir):
+        return _save(results_dir, baselines)
+
+
 def set_baseline(results_dir: Path, name: str, commit: str) -> Baseline:
     """Name `commit` (a full hash) `name`, replacing an earlier baseline of that name."""
     if not _NAME.match(name):
@@ -94,21 +198,21 @@ def set_baseline(results_dir: Path, name: str, commit: str) -> Baseline:
         )
     if not _COMMIT.match(commit):
         raise BaselineError(f"baseline {name!r}: {commit!r} is not a full commit hash")
-    if not results_dir.is_dir():
-        raise BaselineError(f"{results_dir}: is not a directory (the asv results)")
-    baselines = load_baselines(results_dir)
-    baselines[name] = Baseline(name, commit)
-    save_baselines(results_dir, baselines)
+    with _locked(results_dir):  # read-modify-write: another writer's name is never lost
+        baselines = load_baselines(results_dir)
+        baselines[name] = Baseline(name, commit)
+        _save(results_dir, baselines)
     return baselines[name]
 
 
 def remove_baseline(results_dir: Path, name: str) -> Baseline:
-    baselines = load_baselines(results_dir)
-    if name not in baselines:
-        known = ", ".join(sorted(baselines)) or "none"
-        raise BaselineError(
-            f"no baseline named {name!r} in {baselines_path(results_dir)}; known: {known}"
-        )
-    removed = baselines.pop(name)
-    save_baselines(results_dir, baselines)
+    with _locked(results_dir):
+        baselines = load_baselines(results_dir)
+        if name not in baselines:
+            known = ", ".join(sorted(baselines)) or "none"
+            raise BaselineError(
+                f"no baseline named {name!r} in {baselines_path(results_dir)}; known: {known}"
+            )
+        removed = baselines.pop(name)
+        _save(results_dir, baselines)
     return removed

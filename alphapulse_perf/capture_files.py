@@ -4,6 +4,7 @@
 into place (`os.link` fails when the name exists), so two threads or processes writing captures of
 the same name into one directory each get their own, and a reader never sees a half-written file.
 Where the file system has no hard links, an exclusively created placeholder claims the name first.
+The `.prof` is written and fsynced as a temp file by `alphapulse_perf._files`, like every output.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ import errno
 import marshal
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alphapulse_perf.atomic_files import write_atomic
+from alphapulse_perf._files import write_atomic, write_temp
 from alphapulse_perf.captures import capture_from_stats
 from alphapulse_perf.profile_text import render_summary
 
@@ -81,18 +81,13 @@ def write_capture(
     """
     safe = capture_name(name)
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = marshal.dumps(dict(stats))
-    fd, temp_name = tempfile.mkstemp(prefix=f".{safe}.", suffix=".tmp", dir=out_dir)
-    temp = Path(temp_name)
+    temp = write_temp(out_dir, marshal.dumps(dict(stats)), safe)  # fsynced before it is named
     try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
         prof = _claim(temp, out_dir, safe)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
     txt = prof.with_suffix(".txt")
     summary = render_summary(capture_from_stats(stats, str(prof)), top, title or prof.stem)
-    write_atomic(txt, summary)
+    write_atomic(txt, summary)  # its fsync of out_dir also makes the .prof's new name durable
     return CapturePaths(prof, txt)

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alphapulse_perf import __version__
+from alphapulse_perf._files import OutputError, refuse_inside, write_atomic
 from alphapulse_perf.asv_profile import ProfileError, profile_benchmarks
-from alphapulse_perf.atomic_files import write_atomic
 from alphapulse_perf.baselines import BaselineError, load_baselines, remove_baseline, set_baseline
 from alphapulse_perf.captures import CaptureError, load_capture
 from alphapulse_perf.check import Revision, resolve_revision, rounds_of, run_check
@@ -228,7 +228,10 @@ def _progress(message: str) -> None:
     print(f"alphapulse-perf: {message}", file=sys.stderr)
 
 
-def _write(path: Path, data: str) -> None:
+def _write(path: Path, data: str, results: Path | None = None) -> None:
+    """Write an output file atomically; never into the asv `results` folder when it is given."""
+    if results is not None:
+        refuse_inside(path, results)
     try:
         write_atomic(path, data)
     except OSError as err:
@@ -342,7 +345,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(render_nothing_compared(report).rstrip())
     text = render_check(report, args.format)
     if args.output is not None:
-        _write(args.output, text)
+        _write(args.output, text, results)
     else:
         sys.stdout.write(text)
     return EXIT_OK if report.passed else EXIT_FINDINGS
@@ -389,6 +392,8 @@ def cmd_trend(args: argparse.Namespace) -> int:
     if plot is not None and plot.exists() and not plot.is_dir():  # before any work is done
         raise UsageError(f"--plot {plot}: is not a directory")
     settings, results, machine = _scope(args)
+    if plot is not None:  # before a folder of it is created
+        refuse_inside(plot, results, "--plot")
     try:
         pattern = re.compile(args.regex) if args.regex else None
     except re.error as err:
@@ -468,6 +473,7 @@ def _run(args: argparse.Namespace) -> int:
     except (
         BaselineError,
         CaptureError,
+        OutputError,
         ProfileError,
         ResultsError,
         RevisionError,

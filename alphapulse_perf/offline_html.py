@@ -14,15 +14,14 @@ An external URL that the table below does not know is an error (naming the file 
 asv upgrade that adds or moves a library must be noticed, not half-rendered.
 
 The module keeps reading (html files, npm tarballs), deciding (pure functions on text and bytes)
-and writing (atomic: temp file + os.replace) apart; nothing is written before every decision is
-made, so an unknown URL leaves the directory as it was.
+and writing (`alphapulse_perf._files.write_atomic`: whole or not at all, fsynced) apart; nothing
+is written before every decision is made, so an unknown URL leaves the directory as it was.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import hashlib
 import html
 import os
@@ -37,13 +36,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from alphapulse_perf._files import write_atomic
+
 __all__ = [
     "ASSETS",
     "VENDOR_DIR",
     "Asset",
     "OfflineHtmlError",
     "UnknownUrlError",
-    "atomic_write",
     "fetch_assets",
     "make_offline",
     "plan_html",
@@ -357,27 +357,6 @@ def _read_member(tarball: Path, asset: Asset) -> bytes:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so a reader sees the old file or the new one, never half of it.
-
-    The temp file lives next to the target (os.replace is atomic only within one file system)
-    and takes the old file's permissions (0644 for a new file: a web server must read it).
-    """
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-
-
 def _npm_pack(spec: str, target: Path, npm: str) -> None:
     """`npm pack spec` into a scratch directory, then move the tarball to `target` atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -446,7 +425,7 @@ def fetch_assets(
                 f"{tarball} to download it again)"
             )
         extracted.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(extracted, data)
+        write_atomic(extracted, data)
         paths[asset.url] = extracted
     return paths
 
@@ -471,10 +450,10 @@ def make_offline(
     written: list[Path] = []
     (html_dir / VENDOR_DIR).mkdir(exist_ok=True)
     for path, data in vendor_changes.items():
-        atomic_write(path, data)
+        write_atomic(path, data)
         written.append(path)
     for path, text in html_changes.items():
-        atomic_write(path, text.encode("utf-8"))
+        write_atomic(path, text.encode("utf-8"))
         written.append(path)
     return written
 

@@ -29,7 +29,6 @@ from alphapulse_perf.offline_html import (
     Asset,
     OfflineHtmlError,
     UnknownUrlError,
-    atomic_write,
     fetch_assets,
     make_offline,
     rewrite_html,
@@ -322,39 +321,6 @@ def test_npm_pack_runs_once_per_package_and_is_cached(tmp_path: Path) -> None:
     shutil.rmtree(paths[JQUERY.url].parent)  # extracted files gone, tarballs kept
     fetch_assets(tmp_path / "cache", assets, npm=str(npm))
     assert Counter(log.read_text().split()) == {JQUERY.spec: 1, FLOT.spec: 1}
-
-
-# --- atomic writes ----------------------------------------------------------------------------
-
-
-def test_atomic_write_leaves_the_old_file_whole_when_it_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "index.html"
-    target.write_bytes(b"old")
-    target.chmod(0o640)
-
-    def fail(src: object, dst: object) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr("alphapulse_perf.offline_html.os.replace", fail)
-    with pytest.raises(OSError, match="disk full"):
-        atomic_write(target, b"new")
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
-
-
-def test_atomic_write_replaces_the_file_and_keeps_its_mode(tmp_path: Path) -> None:
-    target = tmp_path / "index.html"
-    target.write_bytes(b"old")
-    target.chmod(0o640)
-    with target.open("rb") as reader:  # a reader of the old file keeps reading the old file
-        atomic_write(target, b"new")
-        assert reader.read() == b"old"
-    assert target.read_bytes() == b"new"
-    assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    atomic_write(tmp_path / "fresh.js", b"x")
-    assert stat.S_IMODE((tmp_path / "fresh.js").stat().st_mode) == 0o644
 
 
 # --- the real thing ---------------------------------------------------------------------------
