@@ -98,8 +98,10 @@ def _detectable(c: Comparison) -> str:
 
 def _failing(report: CheckReport) -> list[str]:
     """One line per finding that fails the check, besides regressions and budgets."""
-    return [f"broken: {c.label}: {c.reason}" for c in report.broken] + [
-        f"missing: {c.label}: a rule or budget names it, and it has no result at the target"
+    several = _several(report)
+    return [f"broken: {_series(c, several)}: {c.reason}" for c in report.broken] + [
+        f"missing: {_series(c, several)}: a rule or budget names it, and it has no result at the"
+        " target"
         for c in report.missing
     ]
 

@@ -356,11 +356,15 @@ def _records_of_row(
     with_samples: bool,
 ) -> Iterator[Record]:
     name = row.name
+    if info is not None and len(info.param_names) != len(row.params):
+        if row.version is None or row.version == info.version:
+            raise row.error(
+                f"{len(row.params)} parameters, benchmarks.json names {len(info.param_names)}"
+                " for the same version",
+                "params",
+            )
+        info = None  # an older version of the benchmark: benchmarks.json describes the newest
     param_names = info.param_names if info else tuple(f"p{k}" for k in range(len(row.params)))
-    if info and len(param_names) != len(row.params):
-        raise row.error(
-            f"{len(row.params)} parameters, benchmarks.json names {len(param_names)}", "params"
-        )
     kind = _kind(name, info)
     values = row.per_combination("result")
     ci_a, ci_b, q25, q75, repeats = (

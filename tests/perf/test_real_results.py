@@ -11,6 +11,7 @@ command runs over all of it too.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,50 @@ def test_the_whole_published_history(
                         "--commit", NEW))  # fmt: skip
         assert code in (0, 1)
     capsys.readouterr()
+
+
+# MDAnalysis's results repository (tests/perf/data/mdanalysis-benchmarks/README.md): one machine,
+# two or three envs a commit, failures in bulk, a benchmark whose parameters changed.
+MDA = Path(__file__).parent / "data" / "mdanalysis-benchmarks" / "results"
+PY27 = "conda-py2.7-Cython-mdanalysistests-numpy-scipy"
+
+
+@pytest.fixture
+def mda(tmp_path: Path) -> Path:
+    copy = tmp_path / "mda"
+    shutil.copytree(MDA, copy)
+    return copy
+
+
+def test_mdanalysis_by_hand(mda: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = run(mda, config, "check", "--baseline", "4aeaffbb", "--commit", "c9eb47e2")
+    assert main([*argv, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    # 0.3695 ms, CI [0.3691, 0.3700] -> 0.4190 ms, CI [0.4133, 0.4248]: 1.13x, intervals apart.
+    contact = "analysis.distances.DistancesBench.time_contact_matrix_sparse(num_atoms=10)"
+    assert report["failing"]["regressed"] == [contact]
+    assert {b["env"] for b in report["benchmarks"] if b["label"] == contact} == {
+        PY27,
+        PY27.replace("Cython", "Cython0.27"),
+    }
+    # Failed on both sides (num_atoms=10000 in every file): shown, not failing.
+    assert report["summary"]["failed"] == 42 and report["summary"]["broken"] == 0
+
+
+def test_mdanalysis_a_benchmark_that_broke_fails(
+    mda: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = run(mda, config, "check", "--baseline", "c9eb47e2", "--commit", "24023716")
+    assert main([*argv, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    # LeafletBench had 18 values a py2.7 env at c9eb47e2 and is null at 24023716.
+    broken = report["failing"]["broken"]
+    assert len(broken) == 36 and all("LeafletBench.time_leafletfinder" in b for b in broken)
+    # The py3.6 env exists only at the target: its series are new, never compared with py2.7.
+    assert report["env_changes"] == [] and report["summary"]["new"] == 58
+    assert main(run(mda, config, "trend", "--format", "json")) == 0
+    capsys.readouterr()
+    assert main(run(mda, config, "report", "--commit", "24023716", "--env", "py3.6")) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"GRO\.GROReadBench\.time_create_GRO_universe +485 ms", out)
+    assert re.search(r"import\.ImportBench\.time_import +172 ns", out)
