@@ -134,18 +134,19 @@ def rounds_of(benchmarks: dict[str, BenchmarkInfo], override: int | None = None)
 _HEX = re.compile(r"^[0-9a-f]{4,40}$")
 
 
-def resolve_revision(rev: str, results_dir: Path, prefixes: Iterable[str], repo: Path) -> Revision:
+def resolve_revision(
+    rev: str, results_dir: Path, run_paths: Iterable[Path], repo: Path
+) -> Revision:
     """A named baseline, else a hash (or unique prefix) with results, else what git resolves.
 
-    `prefixes` are the recorded commits' file-name prefixes; a hash found there needs no git (a
-    results repository kept apart from the code). An ambiguous prefix lists what it matches.
+    `run_paths` are the run files to look in; a hash found there needs no git (a results
+    repository kept apart from the code). An ambiguous prefix lists what it matches.
     """
     baselines = load_baselines(results_dir)
     if rev in baselines:
         return Revision(baselines[rev].commit, rev)
     if _HEX.match(rev):
-        known = sorted({p for p in prefixes if p.startswith(rev) or rev.startswith(p)})
-        full = sorted(full_hashes(results_dir, known, rev)) if known else []
+        full = sorted(full_hashes(run_paths, rev))
         if len(full) == 1:
             return Revision(full[0], rev)
         if len(full) > 1:

@@ -210,8 +210,7 @@ def _machine(results: Path, asked: str | None) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     _, results, machine = _scope(args)
     machine = machine or _machine(results, None)
-    prefixes = {commit_prefix(p) for p in run_files(results, machine)}
-    commit = resolve_revision(args.commit, results, prefixes, args.repo).commit
+    commit = resolve_revision(args.commit, results, run_files(results, machine), args.repo).commit
     records = load_records(results, machine, [commit])
     chosen = [r for r in select(records, machine, commit) if _env_kept(args, r.env)]
     if not chosen:
@@ -333,9 +332,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     if args.rounds is not None and args.rounds < 1:
         raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
-    prefixes = {commit_prefix(p) for p in run_files(results, machine)}
+    files = run_files(results, machine)
     baseline, target = (
-        resolve_revision(rev, results, prefixes, args.repo) for rev in (asked, args.commit)
+        resolve_revision(rev, results, files, args.repo) for rev in (asked, args.commit)
     )
     records = load_records(results, machine, [baseline.commit, target.commit])
     _require_results(records, (("baseline", baseline), ("target", target)), results, machine)
@@ -376,10 +375,11 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         removed = remove_baseline(results, args.name)
         print(f"removed baseline {removed.name} ({removed.commit[:8]})")
         return EXIT_OK
-    commit = resolve_revision(args.rev, results, _recorded_commits(results), args.repo).commit
+    files = run_files(results)
+    commit = resolve_revision(args.rev, results, files, args.repo).commit
     baseline = set_baseline(results, args.name, commit)
     print(f"baseline {baseline.name} -> {commit[:8]}")
-    if commit[:8] not in _recorded_commits(results):
+    if commit[:8] not in {commit_prefix(p) for p in files}:
         _progress(
             f"warning: {commit[:8]} has no results in {results} yet;"
             f" record them with `asv run {commit[:8]}^!` before checking against {args.name}"
@@ -413,8 +413,8 @@ def _names_matching(
 ) -> Callable[[str], bool] | None:
     """Which benchmarks' rows a trend must read: those with a label `pattern` can match.
 
-    A benchmark that benchmarks.json no longer lists is read whenever its name could start a
-    matching label: its parameters are known only from the rows themselves.
+    A benchmark that benchmarks.json no longer lists is always read: its parameters are known
+    only from the rows themselves, and `trends` then filters its labels.
     """
     if pattern is None:
         return None

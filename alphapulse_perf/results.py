@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import itertools
 import math
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -437,11 +437,13 @@ def commit_prefix(path: Path) -> str:
     return path.name.split("-", 1)[0]
 
 
-def full_hashes(results_dir: Path, prefixes: Collection[str], rev: str) -> set[str]:
-    """The full commit hashes starting with `rev` among the run files named by `prefixes`."""
+def full_hashes(paths: Iterable[Path], rev: str) -> set[str]:
+    """The full commit hashes starting with `rev` in the run files `paths` (only the files whose
+    name's commit agrees with `rev` are read)."""
     found = set()
-    for path in run_files(results_dir):
-        if commit_prefix(path) in prefixes:
+    for path in paths:
+        prefix = commit_prefix(path)
+        if prefix.startswith(rev) or rev.startswith(prefix):
             commit = _commit_of(path, _read_json(path))
             if commit.startswith(rev):
                 found.add(commit)
