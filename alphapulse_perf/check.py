@@ -177,7 +177,7 @@ def run_check(
         tuple(sorted({(r.machine, r.env) for r in chosen if r.commit == rev.commit}))
         for rev in (baseline, target)
     ]
-    envs = pair_envs(sides[0], sides[1])
+    envs = pair_envs(*sides)
     compared = compare_commits(chosen, baseline.commit, target.commit, settings, rounds, envs)
     drift = find_drift(compared)
     comparisons = discount_drift(compared, drift)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import enum
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -215,29 +214,23 @@ def series_order(key: SeriesKey) -> tuple[str, str, str, tuple[tuple[int, float,
 EnvPairs = dict[tuple[str, str], str]  # (machine, baseline env) -> target env
 
 
-def pair_envs(
-    before: Iterable[tuple[str, str]],
-    after: Iterable[tuple[str, str]],
-    selected: re.Pattern[str] | None = None,
-) -> EnvPairs:
+def pair_envs(before: Iterable[tuple[str, str]], after: Iterable[tuple[str, str]]) -> EnvPairs:
     """Which baseline env each target env is compared with, per machine.
 
-    `before` and `after` are the (machine, env) pairs with results; `selected` keeps the envs whose
-    name it matches (re.search). One env a side on a machine: those two, whatever their names.
-    Otherwise envs of equal names.
+    `before` and `after` are the (machine, env) pairs with results. One env a side on a machine:
+    those two, whatever their names. Otherwise envs of equal names.
     """
 
-    def kept(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    def by_machine(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
         for machine, env in pairs:
-            if selected is None or selected.search(env):
-                found.setdefault(machine, set()).add(env)
+            found.setdefault(machine, set()).add(env)
         return found
 
-    sides = kept(before), kept(after)
+    old_envs, new_envs = by_machine(before), by_machine(after)
     pairs: EnvPairs = {}
-    for machine in sides[0].keys() & sides[1].keys():
-        old, new = sides[0][machine], sides[1][machine]
+    for machine in old_envs.keys() & new_envs.keys():
+        old, new = old_envs[machine], new_envs[machine]
         if len(old) == 1 and len(new) == 1:
             pairs[machine, next(iter(old))] = next(iter(new))
         else:
@@ -252,17 +245,12 @@ def compare_commits(
     settings: Settings,
     rounds: Mapping[str, int] | None = None,
     envs: EnvPairs | None = None,
-    selected: re.Pattern[str] | None = None,
 ) -> list[Comparison]:
     """Every series with a record at `baseline` or `target` (full commit hashes), sorted.
 
-    `envs` pairs the baseline's envs with the target's (default: `pair_envs` of the records);
-    `selected` keeps only the envs whose name it matches.
+    `envs` pairs the baseline's envs with the target's (default: `pair_envs` of the records).
     """
-    chosen = [
-        r for r in records
-        if r.commit in (baseline, target) and (selected is None or selected.search(r.env))
-    ]  # fmt: skip
+    chosen = [r for r in records if r.commit in (baseline, target)]
     if envs is None:
         envs = pair_envs(
             {(r.machine, r.env) for r in chosen if r.commit == baseline},

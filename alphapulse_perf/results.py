@@ -425,10 +425,9 @@ def run_files(results_dir: Path, machine: str | None = None) -> list[Path]:
         if not (folder / "machine.json").is_file():
             raise ResultsError(folder, "has no machine.json: not a machine of these results")
         try:
-            found = sorted(folder.glob("*-*.json"))
+            files += sorted(folder.glob("*-*.json"))  # `<commit>-<env>.json`: not machine.json
         except OSError as err:
             raise ResultsError(folder, f"cannot be listed ({err.strerror or err})") from None
-        files += [p for p in found if p.name != "machine.json"]
     return files
 
 
