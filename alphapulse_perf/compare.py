@@ -89,6 +89,12 @@ class Comparison:
     drift: float | None = None  # set when a move no larger than the controls' was discounted
 
     @property
+    def machine_moved(self) -> bool:
+        """A control that moved beyond its tolerance for real: the machine drifted."""
+        real = self.significance is not None and self.significance.real
+        return self.control and real and self.status is Status.NOISY
+
+    @property
     def blind(self) -> bool:
         """The series' own spread hides a change of its tolerance."""
         return self.detectable is not None and self.detectable > (1 + self.tolerance) * 1.000001

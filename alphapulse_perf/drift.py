@@ -33,16 +33,12 @@ def find_drift(comparisons: Iterable[Comparison]) -> list[Drift]:
     return [
         Drift(c.machine, c.env, c.label, c.ratio)
         for c in comparisons
-        if c.control
-        and c.ratio is not None
-        and c.significance is not None
-        and c.significance.real
-        and c.status is Status.NOISY
+        if c.machine_moved and c.ratio is not None
     ]
 
 
 def _timing(c: Comparison) -> bool:
-    return c.unit == "seconds" and not c.control and c.ratio is not None
+    return c.unit == "seconds" and not c.control
 
 
 def discount_drift(comparisons: Sequence[Comparison], drifts: Sequence[Drift]) -> list[Comparison]:

@@ -110,7 +110,7 @@ def _note(c: Comparison) -> str:
     if c.status is Status.UNCHANGED:
         return ""
     evidence = _evidence(c)
-    if c.drift is not None or (c.control and c.reason):
+    if c.drift is not None or c.machine_moved:
         return f"{c.reason} ({evidence})"
     return evidence
 
@@ -156,8 +156,9 @@ def _budget_line(b: BudgetCheck) -> str:
 def render_text(report: CheckReport) -> str:
     several = _several(report)
     lines = [f"check: {_summary(report)}", *_coverage(report), ""]
-    if _failing(report):
-        lines += [*_failing(report), ""]
+    failing = _failing(report)
+    if failing:
+        lines += [*failing, ""]
     if report.comparisons:
         rows = [["status", "benchmark", "baseline", "current", "ratio", "note"]]
         for c in report.comparisons:
@@ -188,8 +189,9 @@ def render_markdown(report: CheckReport) -> str:
     mark = ":white_check_mark:" if report.passed else ":x:"
     lines = [f"{mark} **Performance check {_summary(report)}**", ""]
     lines += [*(f"- {line}" for line in _coverage(report)), ""]
-    if _failing(report):
-        lines += ["### Broken or missing", "", *(f"- `{line}`" for line in _failing(report)), ""]
+    failing = _failing(report)
+    if failing:
+        lines += ["### Broken or missing", "", *(f"- `{line}`" for line in failing), ""]
     if report.regressions:
         lines += ["### Regressions", ""]
         lines += markdown_table(

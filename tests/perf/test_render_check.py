@@ -12,10 +12,10 @@ from test_compare import FAST, SETTINGS, rec, scaled
 
 from alphapulse_perf.budgets import check_budgets
 from alphapulse_perf.check import CheckReport, Revision, run_check
-from alphapulse_perf.compare import classify
+from alphapulse_perf.compare import Status, classify
 from alphapulse_perf.render_check import render_check
 from alphapulse_perf.results import Outcome
-from alphapulse_perf.settings import Budget
+from alphapulse_perf.settings import Budget, Rule
 
 BASE, HEAD = "a" * 40, "b" * 40
 
@@ -159,3 +159,14 @@ def test_instruction_counts_beside_their_timings() -> None:
     assert "instruction counts (deterministic) beside the timings:" in render_check(report, "text")
     beside = json.loads(render_check(report, "json"))["beside"]
     assert beside[0] == {"instructions": f"{count}(n='detect')", "timing": timing_label}
+
+
+def test_a_control_that_did_not_move_for_real_is_noted_once() -> None:
+    settings = replace(SETTINGS, rules=(*SETTINGS.rules, Rule(re.compile("time_x"), control=True)))
+    moved = classify(rec(1.0, FAST), rec(1.2, scaled(0.999)[:5] + scaled(1.4)[5:]), settings, 2)
+    assert moved.status is Status.NOISY and not moved.machine_moved
+    report = CheckReport(Revision(BASE, BASE), Revision(HEAD, HEAD), (moved,), ())
+    (row,) = [
+        line for line in render_check(report, "text").splitlines() if line.startswith("noisy")
+    ]
+    assert row.endswith("1.20x  Mann-Whitney p=0.14, rounds disagree")
