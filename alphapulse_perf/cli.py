@@ -336,9 +336,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     baseline, target = (
         resolve_revision(rev, results, files, args.repo) for rev in (asked, args.commit)
     )
-    records = load_records(results, machine, [baseline.commit, target.commit])
+    benchmarks = load_benchmarks(results)
+    records = load_records(
+        results, machine, [baseline.commit, target.commit], benchmarks=benchmarks
+    )
     _require_results(records, (("baseline", baseline), ("target", target)), results, machine)
-    rounds = rounds_of(load_benchmarks(results), args.rounds)
+    rounds = rounds_of(benchmarks, args.rounds)
     report = run_check(records, baseline, target, settings, rounds, args.env)
     if report.compared_nothing:
         raise UsageError(render_nothing_compared(report).rstrip())
@@ -398,8 +401,9 @@ def cmd_trend(args: argparse.Namespace) -> int:
         pattern = re.compile(args.regex) if args.regex else None
     except re.error as err:
         raise UsageError(f"REGEX {args.regex!r} is not a regular expression ({err})") from None
-    wanted = _names_matching(load_benchmarks(results), pattern)
-    records = load_records(results, machine, wanted=wanted, samples=False)
+    benchmarks = load_benchmarks(results)
+    wanted = _names_matching(benchmarks, pattern)
+    records = load_records(results, machine, wanted=wanted, samples=False, benchmarks=benchmarks)
     chosen = [r for r in records if _env_kept(args, r.env)]
     found = trends(chosen, settings, args.regex)
     sys.stdout.write(render_trends(found, args.format))

@@ -456,15 +456,18 @@ def load_records(
     *,
     wanted: Callable[[str], bool] | None = None,
     samples: bool = True,
+    benchmarks: dict[str, BenchmarkInfo] | None = None,
 ) -> list[Record]:
     """Every record of every run file (of one machine, if given), oldest commit first.
 
     Read only what is asked: with `commits` (hashes or prefixes), only those commits' files; with
     `wanted`, only the benchmarks whose name it accepts; without `samples`, no samples (a trend
-    needs none). Two files for one (machine, commit, env) are an error naming both: asv writes
-    one, and a second would make the answer depend on which is read last.
+    needs none); `benchmarks` is benchmarks.json when the caller has read it already. Two files
+    for one (machine, commit, env) are an error naming both: asv writes one, and a second would
+    make the answer depend on which is read last.
     """
-    benchmarks = load_benchmarks(results_dir)
+    if benchmarks is None:
+        benchmarks = load_benchmarks(results_dir)
     records: list[Record] = []
     seen: dict[tuple[str, str, str], Path] = {}
     for path in run_files(results_dir, machine):
