@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JSONFileError", "Marker", "is_overflow", "read_json"]
+__all__ = ["JSONFileError", "Marker", "is_overflow", "parse_json", "read_json"]
 
 
 class JSONFileError(ValueError):
@@ -38,13 +38,20 @@ def is_overflow(value: object) -> bool:
     return isinstance(value, float) and math.isinf(value) and not isinstance(value, Marker)
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        keys = [k for k, _ in pairs]
-        twice = next(k for k in keys if keys.count(k) > 1)
-        raise ValueError(f"the key {twice!r} appears twice in one object")
-    return data
+    """A JSON object, refusing a key twice (json.loads would silently keep the last)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
 
 
 def read_json(path: Path) -> Any:
@@ -55,13 +62,16 @@ def read_json(path: Path) -> Any:
         raise JSONFileError(path, "is a directory, not a file") from None
     except OSError as err:
         raise JSONFileError(path, f"cannot be read ({err.strerror or err})") from None
+    return parse_json(path, raw)
+
+
+def parse_json(path: Path, raw: bytes) -> Any:
+    """`raw`, the bytes of `path`, decoded strictly (UTF-8, no key twice) and parsed."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
         raise JSONFileError(
-            path,
-            f"is not UTF-8 (byte {err.start}, line {line}: {raw[err.start : err.start + 1]!r})",
+            path, f"is not UTF-8 text (byte offset {err.start}: {err.reason})"
         ) from None
     try:
         return json.loads(
@@ -71,7 +81,11 @@ def read_json(path: Path) -> Any:
         )
     except json.JSONDecodeError as err:
         raise JSONFileError(path, f"is not valid JSON (line {err.lineno}: {err.msg})") from None
-    except ValueError as err:  # from _no_duplicates
-        raise JSONFileError(path, f"is not valid JSON here ({err})") from None
+    except _DuplicateKey as err:
+        raise JSONFileError(
+            path,
+            f"the name {err.key!r} appears twice in one object (which one counts is undefined);"
+            " keep one",
+        ) from None
     except RecursionError:
         raise JSONFileError(path, "is nested too deeply to be asv's") from None

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from alphapulse_perf._files import write_atomic
+from alphapulse_perf.asv_json import JSONFileError, parse_json
 
 __all__ = [
     "FORMAT_VERSION",
@@ -53,12 +54,6 @@ _ONLY_REGULAR = "the helper only reads and writes a regular file there"
 
 class BaselineError(ValueError):
     """A baselines file that cannot be read, or a request it cannot answer."""
-
-
-class _DuplicateName(ValueError):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
 
 
 @dataclass(frozen=True)
@@ -95,18 +90,8 @@ def _locked(results_dir: Path) -> Iterator[None]:
         os.close(fd)  # which releases the lock
 
 
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object, refusing a name twice (json.loads would silently keep the last)."""
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise _DuplicateName(key)
-        found[key] = value
-    return found
-
-
-def _read_text(path: Path) -> str | None:
-    """The file's text; None when there is none. Anything but a regular UTF-8 file is refused."""
+def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes; None when there is none. Anything but a regular file is refused."""
     try:
         found = os.lstat(path)  # not exists(): a dangling link or a loop is not "no file"
     except FileNotFoundError:
@@ -132,29 +117,19 @@ def _read_text(path: Path) -> str | None:
         return None
     except OSError as err:
         raise BaselineError(f"{path}: cannot be read ({err.strerror})") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise BaselineError(
-            f"{path}: is not UTF-8 text (byte offset {err.start}: {err.reason})"
-        ) from None
+    return raw
 
 
 def load_baselines(results_dir: Path) -> dict[str, Baseline]:
     """The named baselines (none when the file does not exist yet)."""
     path = baselines_path(results_dir)
-    text = _read_text(path)
-    if text is None:
+    raw = _read_bytes(path)
+    if raw is None:
         return {}
     try:
-        data: Any = json.loads(text, object_pairs_hook=_unique)
-    except _DuplicateName as err:
-        raise BaselineError(
-            f"{path}: the name {err.name!r} appears twice in one object (which one counts is"
-            " undefined); keep one"
-        ) from None
-    except json.JSONDecodeError as err:
-        raise BaselineError(f"{path}: is not valid JSON (line {err.lineno}: {err.msg})") from None
+        data: Any = parse_json(path, raw)
+    except JSONFileError as err:
+        raise BaselineError(str(err)) from None
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         found = data.get("version") if isinstance(data, dict) else None
         raise BaselineError(f"{path}: format version {found!r}; this reader knows {FORMAT_VERSION}")
