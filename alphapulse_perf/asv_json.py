@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ def parse_json(path: Path, raw: bytes) -> Any:
             path, f"is not UTF-8 text (byte offset {err.start}: {err.reason})"
         ) from None
     try:
-        return json.loads(
+        data = json.loads(
             text.removeprefix("\ufeff"),
             parse_constant=_MARKERS.__getitem__,
             object_pairs_hook=_no_duplicates,
@@ -89,3 +90,44 @@ def parse_json(path: Path, raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise JSONFileError(path, "is nested too deeply to be asv's") from None
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then walk the data
+        try:
+            where = _lone_surrogate(data)
+        except RecursionError:
+            raise JSONFileError(path, "is nested too deeply to be asv's") from None
+        if where is not None:
+            raise JSONFileError(
+                path, f"{where} holds a lone surrogate (a \\uD800-\\uDFFF escape): not text"
+            )
+    return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(data: Any, where: str = "the file") -> str | None:
+    """Where a string of `data` (key or value) cannot be encoded: a `\\ud800` without its pair,
+    which json accepts and which fails only later, when it is printed."""
+    if isinstance(data, str):
+        return where if not _encodable(data) else None
+    items: Any = ()
+    if isinstance(data, dict):
+        for key in data:
+            if not _encodable(key):
+                return f"a name in {where}"
+        items = ((f"{key!r}", value) for key, value in data.items())
+    elif isinstance(data, list):
+        items = ((f"index {k}", value) for k, value in enumerate(data))
+    for name, value in items:
+        found = _lone_surrogate(value, name if where == "the file" else f"{where} -> {name}")
+        if found is not None:
+            return found
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -130,9 +130,11 @@ def load_baselines(results_dir: Path) -> dict[str, Baseline]:
         data: Any = parse_json(path, raw)
     except JSONFileError as err:
         raise BaselineError(str(err)) from None
-    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-        found = data.get("version") if isinstance(data, dict) else None
-        raise BaselineError(f"{path}: format version {found!r}; this reader knows {FORMAT_VERSION}")
+    version = data.get("version") if isinstance(data, dict) else None
+    if version != FORMAT_VERSION or isinstance(version, bool):  # True == 1 in Python
+        raise BaselineError(
+            f"{path}: format version {version!r}; this reader knows {FORMAT_VERSION}"
+        )
     entries = data.get("baselines")
     if not isinstance(entries, dict):
         raise BaselineError(f"{path}: 'baselines' should be an object of name -> {{commit}}")

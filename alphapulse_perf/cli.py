@@ -17,6 +17,7 @@ from pathlib import Path
 
 from alphapulse_perf import __version__
 from alphapulse_perf._files import OutputError, refuse_inside, write_atomic
+from alphapulse_perf.asv_api import AsvMissing
 from alphapulse_perf.asv_profile import ProfileError, profile_benchmarks
 from alphapulse_perf.baselines import BaselineError, load_baselines, remove_baseline, set_baseline
 from alphapulse_perf.captures import CaptureError, load_capture
@@ -115,8 +116,7 @@ def _add_settings_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
         type=Path,
-        default=Path("pyproject.toml"),
-        help="settings file with [tool.alphapulse_perf] (default: pyproject.toml)",
+        help="settings file with [tool.alphapulse_perf] (default: pyproject.toml, if present)",
     )
 
 
@@ -200,6 +200,8 @@ def _machine(results: Path, asked: str | None) -> str:
                 f"no machine {asked!r} in {results}; known: {', '.join(known) or 'none'}"
             )
         return asked
+    if not known:
+        raise UsageError(f"{results} holds no machine (no <machine>/machine.json that asv writes)")
     if len(known) != 1:
         raise UsageError(
             f"{results} holds {len(known)} machines ({', '.join(known) or 'none'}): pass --machine"
@@ -305,14 +307,22 @@ def _results_dir(args: argparse.Namespace, settings: Settings) -> Path:
     if args.results is not None:
         return Path(args.results)
     if settings.results is not None:
-        config: Path = args.config
-        return config.parent / settings.results
+        return _config(args).parent / settings.results
     return Path("results")
+
+
+def _config(args: argparse.Namespace) -> Path:
+    return Path("pyproject.toml") if args.config is None else Path(args.config)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The settings file's; a `--config` that was named must exist, pyproject.toml may not."""
+    return load_settings(_config(args), required=args.config is not None)
 
 
 def _scope(args: argparse.Namespace) -> tuple[Settings, Path, str | None]:
     """The settings, the results directory and the machine (if one is named) a command reads."""
-    settings = load_settings(args.config)
+    settings = _settings(args)
     results = _results_dir(args, settings)
     machine = args.machine or settings.machine
     return settings, results, _machine(results, machine) if machine is not None else None
@@ -328,7 +338,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     asked = args.baseline or settings.default_baseline
     if asked is None:
         raise UsageError(
-            f"no baseline: pass --baseline NAME|REV or set default_baseline in {args.config}"
+            f"no baseline: pass --baseline NAME|REV or set default_baseline in {_config(args)}"
         )
     if args.rounds is not None and args.rounds < 1:
         raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
@@ -367,7 +377,7 @@ def _require_results(
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
-    results = _results_dir(args, load_settings(args.config))
+    results = _results_dir(args, _settings(args))
     if args.action == "list":
         recorded = _recorded_commits(results)
         for b in load_baselines(results).values():
@@ -475,6 +485,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args)
     except (
+        AsvMissing,
         BaselineError,
         CaptureError,
         OutputError,

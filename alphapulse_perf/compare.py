@@ -156,8 +156,10 @@ def classify(
     assert before is not None and cur is not None
     if before.version is not None and after.version is not None and before.version != after.version:
         return made(Status.INCOMPARABLE, f"benchmark version {before.version} -> {after.version}")
-    if not (math.isfinite(base) and math.isfinite(cur)) or ratio is None or ratio <= 0:
+    if not (math.isfinite(base) and math.isfinite(cur)):
         return made(Status.INCOMPARABLE, "a value is not a finite measurement (asv --quick?)")
+    if ratio is None or base < 0 or cur <= 0:
+        return made(Status.INCOMPARABLE, "a value at or below zero has no ratio to judge")
     worse, better = _beyond(ratio, tolerance, direction)
     if not (worse or better):
         return made(Status.UNCHANGED)

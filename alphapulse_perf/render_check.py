@@ -6,7 +6,6 @@ Renderers only turn data into strings; every decision was taken in compare.py an
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,7 @@ from alphapulse_perf.check import CheckReport, next_steps
 from alphapulse_perf.compare import Comparison, Status
 from alphapulse_perf.stats import Evidence
 from alphapulse_perf.tables import markdown_table, text_table
-from alphapulse_perf.units import format_value
+from alphapulse_perf.units import format_value, json_number
 
 __all__ = [
     "FORMATS",
@@ -241,10 +240,6 @@ def render_markdown(report: CheckReport) -> str:
     return "\n".join(lines)
 
 
-def _number(x: float | None) -> float | None:
-    return x if x is not None and math.isfinite(x) else None
-
-
 def _json_comparison(c: Comparison, report: CheckReport) -> dict[str, Any]:
     sig = c.significance
     return {
@@ -254,16 +249,16 @@ def _json_comparison(c: Comparison, report: CheckReport) -> dict[str, Any]:
         "machine": c.machine,
         "env": c.env,
         "unit": c.unit,
-        "baseline": _number(c.baseline),
-        "current": _number(c.current),
-        "ratio": _number(c.ratio),
+        "baseline": json_number(c.baseline),
+        "current": json_number(c.current),
+        "ratio": json_number(c.ratio),
         "status": c.status.value,
         "direction": c.direction.value,
         "tolerance": c.tolerance,
         "evidence": sig.evidence.value if sig is not None else None,
         "p": sig.p if sig is not None else None,
         "reason": c.reason,
-        "detectable": _number(c.detectable),
+        "detectable": json_number(c.detectable),
         "control": c.control,
         "baseline_env": c.baseline_env or c.env,
         "drift": c.drift,
@@ -281,7 +276,7 @@ def _json_budget(b: BudgetCheck) -> dict[str, Any]:
         "series": b.label if b.status is not BudgetStatus.UNMATCHED else None,
         "machine": b.machine or None,
         "env": b.env or None,
-        "value": _number(b.value),
+        "value": json_number(b.value),
         "max": b.budget.max,
         "min": b.budget.min,
         "status": b.status.value,

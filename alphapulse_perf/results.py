@@ -18,6 +18,8 @@ from __future__ import annotations
 import enum
 import itertools
 import math
+import os
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,7 @@ __all__ = [
     "label_of",
     "load_benchmarks",
     "load_records",
+    "machine_info",
     "machines",
     "run_files",
 ]
@@ -148,6 +151,9 @@ def _param_lists(value: Any) -> bool:
     return isinstance(value, list) and all(_strings(v) for v in value)
 
 
+_TYPES = ("time", "track", "memory", "peakmemory", "")  # asv_runner's; "" when not written
+
+
 def load_benchmarks(results_dir: Path) -> dict[str, BenchmarkInfo]:
     """`results/benchmarks.json`: the attributes of every benchmark asv discovered."""
     path = results_dir / "benchmarks.json"
@@ -176,6 +182,9 @@ def load_benchmarks(results_dir: Path) -> dict[str, BenchmarkInfo]:
         for key, value in fields.items():
             if not isinstance(value, str):
                 raise ResultsError(path, f"{where}: {key!r} should be a string, got {value!r}")
+        if fields["type"] not in _TYPES:
+            known = ", ".join(t for t in _TYPES if t)
+            raise ResultsError(path, f"{where}: type {fields['type']!r} is not asv's ({known})")
         infos[name] = BenchmarkInfo(
             name=name,
             type=fields["type"],
@@ -192,10 +201,44 @@ def machines(results_dir: Path) -> list[str]:
     """The machines with a `machine.json` under `results_dir`."""
     if not results_dir.is_dir():
         raise ResultsError(results_dir, "is not a directory")
+    found = []
+    for folder in _listing(results_dir):
+        described = folder / "machine.json"
+        if described.is_symlink() or (described.exists() and not described.is_file()):
+            raise ResultsError(described, "is not a regular file (asv writes one there)")
+        if described.is_file():
+            machine_info(described)
+            found.append(folder.name)
+    return found
+
+
+def machine_info(path: Path) -> dict[str, str]:
+    """A `machine.json`: asv's description of the host (`cpu`, `num_cpu`, `ram`, `os`...), all
+    strings, with `"version": 1`."""
+    data = _read_json(path)
+    if not isinstance(data, dict):
+        raise ResultsError(path, "should hold an object describing the machine")
+    version = data.get("version")
+    if version != 1 or isinstance(version, bool):
+        raise ResultsError(path, f"has machine format version {version!r}; asv writes 1")
+    info = {key: value for key, value in data.items() if key != "version"}
+    for key, value in info.items():
+        if not isinstance(value, str):
+            raise ResultsError(path, f"key {key!r} should be a string, got {value!r}")
+    return info
+
+
+def _listing(folder: Path) -> list[Path]:
+    """The entries of `folder`; unlike `glob`, which sees nothing, a folder that cannot be read
+    (permission denied) is an error, and so is a machine folder inside it that cannot."""
     try:
-        return sorted(p.parent.name for p in results_dir.glob("*/machine.json"))
+        entries = sorted(folder.iterdir())
     except OSError as err:
-        raise ResultsError(results_dir, f"cannot be listed ({err.strerror or err})") from None
+        raise ResultsError(folder, f"cannot be listed ({err.strerror or err})") from None
+    for entry in entries:
+        if entry.is_dir() and not os.access(entry, os.R_OK | os.X_OK):
+            raise ResultsError(entry, "cannot be listed (permission denied)")
+    return entries
 
 
 def _kind(name: str, info: BenchmarkInfo | None) -> str:
@@ -218,7 +261,7 @@ class _Row:
         if len(row) > len(columns):
             raise self.error(f"{len(row)} cells for {len(columns)} result_columns")
         self.cells = dict(zip(columns, row, strict=False))  # asv drops trailing empty columns
-        params = self.cells.get("params") or []
+        params = self.cells.get("params", [])  # absent: dropped as a trailing empty column
         if not _param_lists(params):
             raise self.error("column 'params' should be a list of lists of strings")
         self.params = [tuple(values) for values in params]
@@ -229,6 +272,9 @@ class _Row:
         self.version: str | None = version
         for column in ("started_at", "duration"):
             self.finite(column, self.cells.get(column))
+        duration = self.cells.get("duration")
+        if duration is not None and duration < 0:
+            raise self.error(f"a negative duration {duration!r}", "duration")
 
     def error(self, problem: str, column: str | None = None, k: int | None = None) -> ResultsError:
         where = f"benchmark {self.name!r}"
@@ -306,6 +352,11 @@ def _commit_of(path: Path, data: Any) -> str:
     return commit
 
 
+# The run file's other keys, not read here but asv's: each of the type asv writes.
+_RUN_METADATA = {"params": dict, "python": str, "requirements": dict, "env_vars": dict,
+                 "durations": dict}  # fmt: skip
+
+
 def _records_of_file(
     path: Path,
     machine: str,
@@ -337,6 +388,9 @@ def _records_of_file(
     if not _strings(columns) or "result" not in columns:
         raise ResultsError(path, "result_columns should be a list of names with 'result'")
     results = _require(path, data, "results", dict)
+    for key, kind in _RUN_METADATA.items():
+        if key in data:
+            _require(path, data, key, kind)
     records: list[Record] = []
     for name, raw_row in results.items():
         if wanted is None or wanted(name):
@@ -367,10 +421,11 @@ def _records_of_row(
     param_names = info.param_names if info else tuple(f"p{k}" for k in range(len(row.params)))
     kind = _kind(name, info)
     values = row.per_combination("result")
-    ci_a, ci_b, q25, q75, repeats = (
+    ci_a, ci_b, q25, q75, repeats, numbers = (
         row.per_combination(column)
-        for column in ("stats_ci_99_a", "stats_ci_99_b", "stats_q_25", "stats_q_75", "stats_repeat")
-    )
+        for column in ("stats_ci_99_a", "stats_ci_99_b", "stats_q_25", "stats_q_75",
+                       "stats_repeat", "stats_number")
+    )  # fmt: skip
     samples = row.per_combination("samples") if with_samples else [None] * len(values)
     for k, combo in enumerate(row.combinations):
         value = row.number("result", values[k], k)
@@ -380,9 +435,10 @@ def _records_of_row(
             outcome, value = Outcome.SKIPPED, None
         else:
             outcome = Outcome.OK
-            if kind in _POSITIVE and math.isfinite(value) and value <= 0:
+            if kind in _POSITIVE and value <= 0:
                 raise row.error(f"{value!r} cannot be a {kind} measurement", "result", k)
         repeat = row.finite("stats_repeat", repeats[k], k)
+        row.finite("stats_number", numbers[k], k)  # not used, but asv's: it must read
         yield Record(
             machine=machine,
             env=env,
@@ -416,6 +472,9 @@ def _quartiles(row: _Row, k: int, q25: Any, q75: Any) -> tuple[float, float] | N
     return (low, high)
 
 
+_RUN_FILE = re.compile(r"[^.].*-.*\.json")
+
+
 def run_files(results_dir: Path, machine: str | None = None) -> list[Path]:
     """Every run file (`<commit>-<env>.json`) of one machine, or of every machine."""
     chosen = [machine] if machine else machines(results_dir)
@@ -424,10 +483,8 @@ def run_files(results_dir: Path, machine: str | None = None) -> list[Path]:
         folder = results_dir / name
         if not (folder / "machine.json").is_file():
             raise ResultsError(folder, "has no machine.json: not a machine of these results")
-        try:
-            files += sorted(folder.glob("*-*.json"))  # `<commit>-<env>.json`: not machine.json
-        except OSError as err:
-            raise ResultsError(folder, f"cannot be listed ({err.strerror or err})") from None
+        # `<commit>-<env>.json` (not machine.json), as asv's own glob finds them
+        files += [p for p in _listing(folder) if _RUN_FILE.fullmatch(p.name)]
     return files
 
 

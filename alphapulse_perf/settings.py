@@ -65,8 +65,14 @@ TABLE = "tool.alphapulse_perf"
 class SettingsError(ValueError):
     """A setting that is unknown or of the wrong type; names the file and the key."""
 
-    def __init__(self, source: str, key: str, problem: str) -> None:
-        super().__init__(f"{source}: [{TABLE}] {key}: {problem}")
+    def __init__(self, source: str, key: str | None, problem: str, *, table: str = TABLE) -> None:
+        if key is None:  # the file itself
+            where = ""
+        elif not table:
+            where = f"{key}: "
+        else:
+            where = f"[{table}] {key}: " if key else f"[{table}] "
+        super().__init__(f"{source}: {where}{problem}")
         self.source = source
         self.key = key
 
@@ -315,16 +321,31 @@ def parse_settings(data: Any, source: str = "pyproject.toml") -> Settings:
     )
 
 
-def load_settings(pyproject: Path) -> Settings:
-    """The settings of `pyproject` (defaults when the file or the table is absent)."""
-    if not pyproject.is_file():
+def load_settings(pyproject: Path, *, required: bool = False) -> Settings:
+    """The settings of `pyproject`: defaults when the table is absent, or when the file is and
+    it was not `required` (a `--config` the user named must exist)."""
+    source = str(pyproject)
+    if not pyproject.exists() and not required:
         return Settings()
+    if pyproject.is_dir():
+        raise SettingsError(source, None, "is a directory, not a settings file")
     try:
         with pyproject.open("rb") as f:
             data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise SettingsError(str(pyproject), "(file)", f"cannot be read ({err})") from None
-    table = data.get("tool", {}).get("alphapulse_perf")
+    except FileNotFoundError:
+        raise SettingsError(source, None, "does not exist") from None
+    except OSError as err:
+        raise SettingsError(source, None, f"cannot be read ({err.strerror or err})") from None
+    except UnicodeDecodeError as err:
+        why = f"byte offset {err.start}: {err.reason}"
+        raise SettingsError(source, None, f"is not UTF-8 text ({why})") from None
+    except tomllib.TOMLDecodeError as err:
+        raise SettingsError(source, None, f"is not valid TOML ({err})") from None
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        why = f"should be a table, got {type(tool).__name__}"
+        raise SettingsError(source, "tool", why, table="")
+    table = tool.get("alphapulse_perf")
     if table is None:
         return Settings()
-    return parse_settings(table, str(pyproject))
+    return parse_settings(table, source)

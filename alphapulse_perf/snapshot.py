@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from alphapulse_perf.results import Outcome, Record
 from alphapulse_perf.tables import markdown_table, text_table
-from alphapulse_perf.units import format_value
+from alphapulse_perf.units import format_value, json_number
 
 __all__ = ["SNAPSHOT_FORMATS", "render_snapshot", "select"]
 
@@ -59,7 +59,7 @@ def _json(records: Sequence[Record], machine: str, commit: str) -> str:
                 "env": r.env,
                 "unit": r.unit,
                 "outcome": r.outcome.value,
-                "value": r.value if r.outcome is Outcome.OK else None,
+                "value": json_number(r.value) if r.outcome is Outcome.OK else None,
             }
             for r in records
         ],

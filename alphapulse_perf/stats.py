@@ -33,6 +33,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from alphapulse_perf.asv_api import asv_function
+
 __all__ = [
     "Evidence",
     "Significance",
@@ -85,11 +87,9 @@ def can_reach(m: int, n: int, p_threshold: float) -> bool:
 def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float:
     """Two-sided p-value of Mann-Whitney U (asv's implementation: ties broken conservatively).
 
-    Imported here, not at the top: asv is the `perf` extra, and the CLI's other commands must not
-    need it.
+    asv is imported on first use: the CLI's other commands do not need it.
     """
-    from asv._stats import mann_whitney_u  # type: ignore[import-untyped]  # private, asv==0.6.6
-
+    mann_whitney_u = asv_function("asv._stats", "mann_whitney_u")  # private, asv==0.6.6
     _, p = mann_whitney_u(list(a), list(b))
     return float(p)
 

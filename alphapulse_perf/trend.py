@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from alphapulse_perf.asv_api import asv_function
 from alphapulse_perf.compare import SeriesKey, series_order
 from alphapulse_perf.results import Outcome, Record
 from alphapulse_perf.settings import Direction, Settings
@@ -59,8 +60,7 @@ Segment = tuple[int, int, float]  # start, end (exclusive), level: one piece of 
 
 def _fit(values: list[float]) -> list[Segment]:
     """asv's piecewise-constant fit of `values` (no missing ones)."""
-    from asv.step_detect import detect_steps  # type: ignore[import-untyped]  # asv==0.6.6
-
+    detect_steps = asv_function("asv.step_detect", "detect_steps")
     if len(values) < 2:
         return [(0, 1, values[0])] if values else []
     return [(start, end, level) for start, end, level, _, _ in detect_steps(values)]
@@ -71,7 +71,9 @@ def _steps(
 ) -> list[Step]:
     steps = []
     for (_, end, before), (start, _, after) in itertools.pairwise(segments):
-        if before <= 0 or abs(math.log(after / before)) <= math.log1p(tolerance):
+        if before <= 0 or after <= 0:  # a ratio needs two positive levels (tracks may not be)
+            continue
+        if abs(math.log(after) - math.log(before)) <= math.log1p(tolerance):  # no underflow
             continue
         up = after > before
         worse = up if direction is Direction.LOWER else not up

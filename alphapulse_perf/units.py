@@ -24,3 +24,8 @@ def format_value(value: float | None, unit: str) -> str:
             return f"{value / scale:.3g} {name}"
     scale, name = scales[-1]
     return f"{value / scale:.3g} {name}"
+
+
+def json_number(value: float | None) -> float | None:
+    """`value` as JSON can hold it: a finite number, else null (JSON has no NaN or infinity)."""
+    return value if value is not None and math.isfinite(value) else None

@@ -111,3 +111,10 @@ def repo(tmp_path: Path) -> tuple[Path, str]:
         [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
     ).stdout.strip()
     return root, commit
+
+
+def empty_config(root: Path) -> Path:
+    """A settings file without the table: the defaults, whatever pyproject.toml is nearby."""
+    path = root / "none.toml"
+    path.write_text("")
+    return path

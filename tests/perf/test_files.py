@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import empty_config
 
 from alphapulse_perf._files import OutputError, refuse_inside, write_atomic
 from alphapulse_perf.cli import main
@@ -129,7 +130,7 @@ def test_check_output_into_the_results_exits_2_and_leaves_asv_s_file(
 ) -> None:
     asv_file = results_dir / "benchmarks.json"
     before = asv_file.read_bytes()
-    common = ["--results", str(results_dir), "--config", str(tmp_path / "none.toml")]
+    common = ["--results", str(results_dir), "--config", str(empty_config(tmp_path))]
     common += ["--baseline", "aaaaaaaa", "--commit", "bbbbbbbb"]
     assert main(["check", *common, "--output", str(asv_file)]) == 2
     assert capsys.readouterr().err == (
@@ -146,6 +147,6 @@ def test_trend_plot_into_the_results_exits_2_before_creating_anything(
 ) -> None:
     plots = results_dir / "plots"
     args = ["trend", "--plot", str(plots), "--results", str(results_dir)]
-    assert main([*args, "--config", str(tmp_path / "none.toml")]) == 2
+    assert main([*args, "--config", str(empty_config(tmp_path))]) == 2
     assert f"--plot {plots}: is inside the asv results folder" in capsys.readouterr().err
     assert not plots.exists()

@@ -112,8 +112,34 @@ def test_errors_name_the_file_and_the_key(table: dict[str, Any], message: str) -
     assert message in str(err.value)
 
 
-def test_unreadable_toml_names_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(b"[tool.alphapulse_perf\n", "is not valid TOML", id="toml"),
+        pytest.param(b"x = '\xff'\n", "is not UTF-8 text (byte offset 5", id="utf-8"),
+        pytest.param(b'tool = "x"\n', "tool: should be a table, got str", id="tool-string"),
+        pytest.param(
+            b"[tool]\nalphapulse_perf = 3\n",
+            "[tool.alphapulse_perf] should be a table, got int",
+            id="table-number",
+        ),
+    ],
+)
+def test_an_unreadable_file_names_the_file_and_what_is_wrong(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
     path = tmp_path / "pyproject.toml"
-    path.write_text("[tool.alphapulse_perf\n")
-    with pytest.raises(SettingsError, match=r"pyproject\.toml.*cannot be read"):
+    path.write_bytes(content)
+    with pytest.raises(SettingsError) as err:
         load_settings(path)
+    assert str(err.value).startswith(f"{path}: ")
+    assert message in str(err.value)
+
+
+def test_a_named_settings_file_must_exist_and_be_a_file(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"absent\.toml: does not exist$"):
+        load_settings(tmp_path / "absent.toml", required=True)
+    with pytest.raises(SettingsError, match=r"is a directory, not a settings file$"):
+        load_settings(tmp_path, required=True)
+    with pytest.raises(SettingsError, match=r"is a directory"):
+        load_settings(tmp_path)  # present, but not a file: never taken as "no settings"

@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import run_file, write_results
+from conftest import empty_config, run_file, write_results
 from test_compare import SETTINGS, rec
 
 from alphapulse_perf.cli import main
@@ -52,7 +52,7 @@ def trend_args(tmp_path: Path) -> list[str]:
         for k, (v, c) in enumerate(zip(LEVELS, COMMITS, strict=True))
     }
     results = write_results(tmp_path / "results", runs)
-    return ["--results", str(results), "--config", str(tmp_path / "none.toml")]
+    return ["--results", str(results), "--config", str(empty_config(tmp_path))]
 
 
 def test_cli_trend(trend_args: list[str], capsys: pytest.CaptureFixture[str]) -> None:

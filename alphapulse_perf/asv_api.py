@@ -1,0 +1,33 @@
+"""The parts of asv the checker reuses, imported on first use.
+
+asv is the `perf` extra: `report` and the profile commands work without it, so it is imported
+only when a statistic or a fit is needed, and its absence is a clear error, not a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["AsvMissing", "asv_function"]
+
+
+class AsvMissing(RuntimeError):
+    """asv (or the part of it the helper reuses) cannot be imported."""
+
+
+def asv_function(module: str, name: str) -> Callable[..., Any]:
+    """`module.name` of asv (pinned: asv==0.6.6), e.g. `asv_function("asv.step_detect", ...)`."""
+    try:
+        found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    except ImportError as err:
+        raise AsvMissing(
+            f"{module}.{name} cannot be imported ({err}): the check and trend reuse asv's"
+            " statistics; install them with `pip install 'alphapulse[perf]'`"
+        ) from None
+    except AttributeError:
+        raise AsvMissing(
+            f"this asv has no {module}.{name}: install the pinned one (`pip install asv==0.6.6`)"
+        ) from None
+    return found
