@@ -10,6 +10,7 @@ baselines.json changes only when `baseline set` says it did.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -344,3 +345,38 @@ def test_the_corpus_is_large_and_broad() -> None:
     assert len(CASES) >= 300
     assert files == {HEAD_FILE, BASE_FILE, "benchmarks.json", "m1/machine.json",
                      "baselines.json", "settings.toml"}  # fmt: skip
+
+
+def test_a_folder_that_cannot_be_listed_is_named_not_taken_as_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "results"
+    _write_valid(root)
+
+    def denied(self: Path) -> Iterator[Path]:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", denied)  # root reads anything: chmod cannot show it
+    assert main([*COMMANDS["report"], "--results", str(root), "--machine", "m1"]) == 2
+    assert capsys.readouterr().err == (
+        f"alphapulse-perf: {root}: cannot be listed (Permission denied)\n"
+    )
+
+
+def test_trend_without_asv_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "results"
+    _write_valid(root)
+    real_import = importlib.import_module
+
+    def without_asv(name: str, package: str | None = None) -> object:
+        if name.split(".")[0] == "asv":
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return real_import(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", without_asv)
+    assert main(["trend", "--results", str(root), "--config", str(root / "settings.toml")]) == 2
+    err = capsys.readouterr().err
+    assert "asv.step_detect.detect_steps cannot be imported" in err
+    assert "pip install 'alphapulse[perf]'" in err
