@@ -7,20 +7,19 @@ only when a statistic or a fit is needed, and its absence is a clear error, not 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from typing import Any
 
-__all__ = ["AsvMissing", "asv_function"]
+__all__ = ["AsvMissing", "from_asv"]
 
 
 class AsvMissing(RuntimeError):
     """asv (or the part of it the helper reuses) cannot be imported."""
 
 
-def asv_function(module: str, name: str) -> Callable[..., Any]:
-    """`module.name` of asv (pinned: asv==0.6.6), e.g. `asv_function("asv.step_detect", ...)`."""
+def from_asv(module: str, name: str) -> Any:
+    """`module.name` of asv (pinned: asv==0.6.6), e.g. `from_asv("asv.step_detect", ...)`."""
     try:
-        found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+        found = getattr(importlib.import_module(module), name)
     except ImportError as err:
         raise AsvMissing(
             f"{module}.{name} cannot be imported ({err}): the check and trend reuse asv's"

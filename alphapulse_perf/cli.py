@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,15 +19,23 @@ from pathlib import Path
 from alphapulse_perf import __version__
 from alphapulse_perf._files import OutputError, refuse_inside, write_atomic
 from alphapulse_perf.asv_api import AsvMissing
+from alphapulse_perf.asv_batch import BatchError, measure_batch
 from alphapulse_perf.asv_profile import ProfileError, profile_benchmarks
 from alphapulse_perf.baselines import BaselineError, load_baselines, remove_baseline, set_baseline
 from alphapulse_perf.captures import CaptureError, load_capture
-from alphapulse_perf.check import Revision, resolve_revision, rounds_of, run_check
+from alphapulse_perf.check import CheckReport, Revision, resolve_revision, rounds_of, run_check
+from alphapulse_perf.confirm import (
+    Confirmation,
+    remeasured,
+    timing_regressions,
+    worth_a_second_batch,
+)
 from alphapulse_perf.flamegraph import render_flamegraph
 from alphapulse_perf.git import RevisionError, resolve
 from alphapulse_perf.profile_diff import SORTS, Normalisation, compare_captures, offender_marks
 from alphapulse_perf.profile_diff_render import render_diff
 from alphapulse_perf.render_check import FORMATS, render_check, render_nothing_compared
+from alphapulse_perf.render_confirm import CONFIRM_FORMATS, render_confirmation
 from alphapulse_perf.render_trend import TREND_FORMATS, render_trends
 from alphapulse_perf.results import (
     BenchmarkInfo,
@@ -137,22 +146,22 @@ def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     check = commands.add_parser(
         "check", help="the target commit against a baseline and the budgets; exit 1 on a finding"
     )
-    _add_settings_options(check)
-    check.add_argument(
-        "--baseline", metavar="NAME|REV", help="named baseline or revision (default: settings')"
-    )
-    check.add_argument("--commit", default="HEAD", help="the target revision (default: HEAD)")
-    check.add_argument("--machine", help="machine name (default: settings', else every machine)")
-    check.add_argument(
-        "--rounds",
-        type=int,
-        metavar="N",
-        help="the rounds asv ran when `asv run -a rounds=N` overrode the suite's (default: each"
-        " benchmark's own, from benchmarks.json)",
-    )
+    _add_check_options(check)
     check.add_argument("--format", choices=tuple(FORMATS), default="text")
-    check.add_argument("--output", type=Path, help="write the report here instead of stdout")
-    _add_env_option(check)
+
+    confirm = commands.add_parser(
+        "confirm",
+        help="check, then measure the flagged timing regressions again in a second batch; only"
+        " those that both batches show fail",
+    )
+    _add_check_options(confirm)
+    confirm.add_argument(
+        "--into",
+        type=Path,
+        metavar="DIR",
+        help="the second batch's folder, new or empty (default: a new one under .asv/confirm)",
+    )
+    confirm.add_argument("--format", choices=tuple(CONFIRM_FORMATS), default="text")
 
     baseline = commands.add_parser("baseline", help="named baselines: set NAME REV, list, rm NAME")
     actions = baseline.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -180,6 +189,24 @@ def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     trend.add_argument("--format", choices=tuple(TREND_FORMATS), default="text")
     _add_env_option(trend)
     _add_settings_options(trend)
+
+
+def _add_check_options(parser: argparse.ArgumentParser) -> None:
+    _add_settings_options(parser)
+    parser.add_argument(
+        "--baseline", metavar="NAME|REV", help="named baseline or revision (default: settings')"
+    )
+    parser.add_argument("--commit", default="HEAD", help="the target revision (default: HEAD)")
+    parser.add_argument("--machine", help="machine name (default: settings', else every machine)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        metavar="N",
+        help="the rounds asv ran when `asv run -a rounds=N` overrode the suite's (default: each"
+        " benchmark's own, from benchmarks.json); confirm measures its batch with as many",
+    )
+    parser.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    _add_env_option(parser)
 
 
 def _add_profiling_options(parser: argparse.ArgumentParser) -> None:
@@ -333,7 +360,8 @@ def _recorded_commits(results: Path) -> set[str]:
     return {commit_prefix(p) for p in run_files(results)}
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _first_check(args: argparse.Namespace) -> tuple[Settings, Path, CheckReport]:
+    """The check of the stored results that `check` reports and `confirm` starts from."""
     settings, results, machine = _scope(args)
     asked = args.baseline or settings.default_baseline
     if asked is None:
@@ -346,21 +374,78 @@ def cmd_check(args: argparse.Namespace) -> int:
     baseline, target = (
         resolve_revision(rev, results, files, args.repo) for rev in (asked, args.commit)
     )
+    report = _check_results(results, machine, (baseline, target), settings, args.rounds, args.env)
+    return settings, results, report
+
+
+def _check_results(
+    results: Path,
+    machine: str | None,
+    pair: tuple[Revision, Revision],
+    settings: Settings,
+    rounds_override: int | None,
+    envs: re.Pattern[str] | None,
+) -> CheckReport:
+    baseline, target = pair
     benchmarks = load_benchmarks(results)
     records = load_records(
         results, machine, [baseline.commit, target.commit], benchmarks=benchmarks
     )
     _require_results(records, (("baseline", baseline), ("target", target)), results, machine)
-    rounds = rounds_of(benchmarks, args.rounds)
-    report = run_check(records, baseline, target, settings, rounds, args.env)
+    rounds = rounds_of(benchmarks, rounds_override)
+    report = run_check(records, baseline, target, settings, rounds, envs)
     if report.compared_nothing:
         raise UsageError(render_nothing_compared(report).rstrip())
-    text = render_check(report, args.format)
+    return report
+
+
+def _emit(args: argparse.Namespace, text: str, results: Path) -> None:
     if args.output is not None:
         _write(args.output, text, results)
     else:
         sys.stdout.write(text)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _, results, report = _first_check(args)
+    _emit(args, render_check(report, args.format), results)
     return EXIT_OK if report.passed else EXIT_FINDINGS
+
+
+def cmd_confirm(args: argparse.Namespace) -> int:
+    settings, results, first = _first_check(args)
+    machine = args.machine or settings.machine or _machine(results, None)
+    flagged = timing_regressions(first, settings, machine)
+    if not worth_a_second_batch(first, flagged):
+        confirmation = Confirmation(first, flagged, None)
+    else:
+        names = remeasured(first, flagged)
+        folder = _batch_folder(args, results, first)
+        rounds = args.rounds or 4
+        _progress(f"measuring {len(names)} benchmarks again in {folder} ({rounds} rounds a side)")
+        seconds = measure_batch(
+            args.repo, [first.baseline.commit, first.target.commit], names,
+            machine=machine, rounds=rounds, folder=folder, show_progress=sys.stderr.isatty(),
+        )  # fmt: skip
+        pair = (first.baseline, first.target)
+        second = _check_results(folder / "results", machine, pair, settings, rounds, args.env)
+        confirmation = Confirmation(first, flagged, second, names, seconds)
+    _emit(args, render_confirmation(confirmation, args.format), results)
+    return EXIT_OK if confirmation.passed else EXIT_FINDINGS
+
+
+def _batch_folder(args: argparse.Namespace, results: Path, first: CheckReport) -> Path:
+    """Where the second batch goes: never under asv's results, never over an earlier batch."""
+    if args.into is None:
+        parent = args.repo / ".asv" / "confirm"
+        parent.mkdir(parents=True, exist_ok=True)
+        prefix = f"{first.baseline.commit[:8]}-{first.target.commit[:8]}-"
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    folder: Path = args.into
+    refuse_inside(folder, results, "--into")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError(f"--into {folder}: should be a new or empty folder")
+    return folder
 
 
 def _require_results(
@@ -462,6 +547,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "profile": cmd_profile,
     "profile-diff": cmd_profile_diff,
     "check": cmd_check,
+    "confirm": cmd_confirm,
     "baseline": cmd_baseline,
     "trend": cmd_trend,
 }
@@ -487,6 +573,7 @@ def _run(args: argparse.Namespace) -> int:
     except (
         AsvMissing,
         BaselineError,
+        BatchError,
         CaptureError,
         OutputError,
         ProfileError,

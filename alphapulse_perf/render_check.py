@@ -18,6 +18,7 @@ from alphapulse_perf.units import format_value, json_number
 
 __all__ = [
     "FORMATS",
+    "check_data",
     "render_check",
     "render_json",
     "render_markdown",
@@ -283,8 +284,9 @@ def _json_budget(b: BudgetCheck) -> dict[str, Any]:
     }
 
 
-def render_json(report: CheckReport) -> str:
-    data = {
+def check_data(report: CheckReport) -> dict[str, Any]:
+    """The JSON document of `report`, as a dict (confirm embeds it)."""
+    return {
         "format_version": JSON_FORMAT_VERSION,
         "verdict": report.verdict,
         "baseline": {"name": report.baseline.name, "commit": report.baseline.commit},
@@ -316,7 +318,10 @@ def render_json(report: CheckReport) -> str:
             for count, timing in report.beside
         ],
     }
-    return json.dumps(data, indent=2, allow_nan=False) + "\n"
+
+
+def render_json(report: CheckReport) -> str:
+    return json.dumps(check_data(report), indent=2, allow_nan=False) + "\n"
 
 
 def render_nothing_compared(report: CheckReport) -> str:

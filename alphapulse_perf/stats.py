@@ -33,7 +33,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from alphapulse_perf.asv_api import asv_function
+from alphapulse_perf.asv_api import from_asv
 
 __all__ = [
     "Evidence",
@@ -89,7 +89,7 @@ def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float:
 
     asv is imported on first use: the CLI's other commands do not need it.
     """
-    mann_whitney_u = asv_function("asv._stats", "mann_whitney_u")  # private, asv==0.6.6
+    mann_whitney_u = from_asv("asv._stats", "mann_whitney_u")  # private, asv==0.6.6
     _, p = mann_whitney_u(list(a), list(b))
     return float(p)
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from alphapulse_perf.asv_api import asv_function
+from alphapulse_perf.asv_api import from_asv
 from alphapulse_perf.compare import SeriesKey, series_order
 from alphapulse_perf.results import Outcome, Record
 from alphapulse_perf.settings import Direction, Settings
@@ -60,7 +60,7 @@ Segment = tuple[int, int, float]  # start, end (exclusive), level: one piece of 
 
 def _fit(values: list[float]) -> list[Segment]:
     """asv's piecewise-constant fit of `values` (no missing ones)."""
-    detect_steps = asv_function("asv.step_detect", "detect_steps")
+    detect_steps = from_asv("asv.step_detect", "detect_steps")
     if len(values) < 2:
         return [(0, 1, values[0])] if values else []
     return [(start, end, level) for start, end, level, _, _ in detect_steps(values)]

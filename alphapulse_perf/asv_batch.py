@@ -1,0 +1,82 @@
+"""A fresh batch of asv measurements: a few benchmarks at a few commits, in a results folder of its
+own, so that asv's stored history is never touched.
+
+asv is run as the pull-request workflow runs it (samples recorded, rounds interleaved across the
+commits), from the repository's root with a copy of its `asv.conf.json` whose only change is the
+results folder (and the HTML folder, unused): the environments are asv's own, shared with `asv
+run`, so a batch builds nothing that is already built.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from alphapulse_perf._files import write_atomic
+from alphapulse_perf.asv_api import from_asv
+
+__all__ = ["BatchError", "measure_batch"]
+
+ASV_CONFIG = "asv.conf.json"
+LOG = "asv.log"
+
+
+class BatchError(RuntimeError):
+    """asv could not measure the batch (not a benchmark failing: asv stores that as null)."""
+
+
+def _config_copy(repo: Path, folder: Path) -> Path:
+    """asv.conf.json with its results (and HTML) folder moved into `folder`."""
+    load_json = from_asv("asv.util", "load_json")  # asv's reader: it allows comments
+    user_error = from_asv("asv.util", "UserError")
+    try:
+        config = load_json(str(repo / ASV_CONFIG), js_comments=True)
+    except (OSError, ValueError, user_error) as err:
+        raise BatchError(f"{repo / ASV_CONFIG}: cannot be read by asv ({err})") from None
+    config["results_dir"] = str((folder / "results").resolve())
+    config["html_dir"] = str((folder / "html").resolve())
+    path = folder / ASV_CONFIG
+    write_atomic(path, json.dumps(config, indent=2) + "\n")
+    return path
+
+
+def measure_batch(
+    repo: Path,
+    commits: Sequence[str],
+    benchmarks: Sequence[str],
+    *,
+    machine: str,
+    rounds: int,
+    folder: Path,
+    show_progress: bool = False,
+) -> float:
+    """Measure `benchmarks` (asv names, `name(p1, p2)`) at `commits` into `folder`/results.
+
+    asv's output goes to stderr when `show_progress`, else to `folder`/asv.log. Returns the wall
+    time it took, in seconds. A benchmark that fails is stored as asv's null, not an error.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    config = _config_copy(repo, folder)
+    hashes = folder / "commits.txt"
+    write_atomic(hashes, "".join(f"{c}\n" for c in commits))
+    selection = [arg for name in benchmarks for arg in ("-b", f"^{re.escape(name)}$")]
+    command = [
+        sys.executable, "-m", "asv", "--config", str(config.resolve()), "run",
+        "--machine", machine, "--record-samples", "--interleave-rounds", "-a", f"rounds={rounds}",
+        *selection, f"HASHFILE:{hashes.resolve()}",
+    ]  # fmt: skip
+    start = time.monotonic()
+    log = folder / LOG
+    with log.open("w") as out:
+        sink = sys.stderr if show_progress else out
+        done = subprocess.run(command, cwd=repo, stdout=sink, stderr=subprocess.STDOUT, check=False)
+    seconds = time.monotonic() - start
+    if done.returncode not in (0, 2):  # 2: a benchmark failed, which the check reports
+        tail = "" if show_progress else "\n" + "\n".join(log.read_text().splitlines()[-15:])
+        raise BatchError(f"asv run exited {done.returncode} measuring {folder}{tail}")
+    return seconds

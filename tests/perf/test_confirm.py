@@ -1,0 +1,177 @@
+"""`confirm` on fake second batches: what is measured again, and which regressions stand."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_gate_rules import BASE, COLD, HEAD, settings, timing, write
+
+from alphapulse_perf import cli
+from alphapulse_perf.cli import main
+
+TALIB = "bench_talib.TALibSingleSymbol.time_detection"
+COUNT = "bench_instructions.Instructions.track_instructions"
+CONTROL = '[[tool.alphapulse_perf.benchmarks]]\nmatch = "bench_talib"\ncontrol = true\n'
+DETERMINISTIC = (
+    '[[tool.alphapulse_perf.benchmarks]]\nmatch = "instructions"\ndeterministic = true\n'
+)
+
+
+class FakeBatch:
+    """Stands in for `measure_batch`: writes the second batch's results with `head_factor`."""
+
+    def __init__(self, head: dict[str, list[Any]]) -> None:
+        self.head = head
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(
+        self, repo: Path, commits: Sequence[str], benchmarks: Sequence[str], **options: Any
+    ) -> float:
+        self.calls.append({"commits": list(commits), "benchmarks": list(benchmarks), **options})
+        base = {COLD: timing(1.0), TALIB: timing(1.0)}
+        write(options["folder"].parent / options["folder"].name, base, self.head)
+        return 90.0
+
+
+def _first(tmp_path: Path, head_factor: float, extra: str = "") -> tuple[Path, Path]:
+    results = write(
+        tmp_path / "first", {COLD: timing(1.0), TALIB: timing(1.0)},
+        {COLD: timing(head_factor), TALIB: timing(1.0)},
+    )  # fmt: skip
+    return results, settings(tmp_path, CONTROL + extra)
+
+
+def confirm(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    batch: Callable[..., float],
+    first_factor: float = 1.5,
+    *extra: str,
+) -> tuple[int, dict[str, Any]]:
+    results, config = _first(tmp_path, first_factor)
+    monkeypatch.setattr(cli, "measure_batch", batch)
+    code = main(
+        ["confirm", "--results", str(results), "--config", str(config), "--baseline", BASE,
+         "--commit", HEAD, "--rounds", "2", "--repo", str(tmp_path), "--format", "json", *extra]
+    )  # fmt: skip
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_a_regression_the_second_batch_shows_too_is_confirmed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = FakeBatch({COLD: timing(1.5), TALIB: timing(1.0)})
+    code, report = confirm(tmp_path, monkeypatch, capsys, batch)
+    assert code == 1
+    assert report["verdict"] == "fail"
+    assert (report["flagged"], report["confirmed"], report["cleared"]) == ([COLD], [COLD], [])
+    (call,) = batch.calls
+    assert call["commits"] == [BASE, HEAD]
+    assert call["benchmarks"] == [COLD, TALIB]  # the flagged timing and the control
+    assert call["rounds"] == 2 and call["machine"] == "m1"
+    assert report["seconds"] == 90.0
+    assert report["second"]["failing"]["regressed"] == [COLD]
+
+
+def test_a_regression_the_second_batch_does_not_show_is_cleared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = FakeBatch({COLD: timing(1.01), TALIB: timing(1.0)})
+    code, report = confirm(tmp_path, monkeypatch, capsys, batch)
+    assert code == 0
+    assert (report["verdict"], report["cleared"], report["confirmed"]) == ("pass", [COLD], [])
+    assert report["first"]["verdict"] == "fail"  # the first batch's report is kept whole
+
+
+def test_a_second_batch_that_failed_leaves_the_regression_standing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failed = timing(1.0)
+    failed[0] = [None]
+    code, report = confirm(tmp_path, monkeypatch, capsys, FakeBatch({COLD: failed}))
+    assert code == 1
+    assert report["unmeasured"] == [COLD]
+
+
+def test_nothing_flagged_measures_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = FakeBatch({})
+    code, report = confirm(tmp_path, monkeypatch, capsys, batch, 1.0)
+    assert (code, report["verdict"], report["second"]) == (0, "pass", None)
+    assert batch.calls == []
+
+
+def test_a_deterministic_regression_needs_no_second_look(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    count = [[1000.0], [], "1"]
+    more = [[1200.0], [], "1"]
+    results = write(tmp_path / "first", {COUNT: count, COLD: timing(1.0)},
+                    {COUNT: more, COLD: timing(1.0)})  # fmt: skip
+    batch = FakeBatch({})
+    monkeypatch.setattr(cli, "measure_batch", batch)
+    config = settings(tmp_path, DETERMINISTIC)
+    code = main(["confirm", "--results", str(results), "--config", str(config),
+                 "--baseline", BASE, "--commit", HEAD, "--format", "json"])  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    assert (code, report["flagged"], batch.calls) == (1, [], [])
+    assert report["first"]["failing"]["regressed"] == [COUNT]
+
+
+def test_markdown_leads_with_the_confirmed_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results, config = _first(tmp_path, 1.5)
+    monkeypatch.setattr(cli, "measure_batch", FakeBatch({COLD: timing(1.0), TALIB: timing(1.0)}))
+    code = main(["confirm", "--results", str(results), "--config", str(config), "--baseline",
+                 BASE, "--commit", HEAD, "--repo", str(tmp_path),
+                 "--format", "markdown"])  # fmt: skip
+    text = capsys.readouterr().out
+    assert code == 0
+    first_line = text.splitlines()[0]
+    assert first_line.startswith(":white_check_mark: **Confirmed PASS: 0 of 1 flagged timing")
+    assert f"| `{COLD}` | 1.50x | 1.00x | unchanged | cleared |" in text
+    assert "<summary>The first batch's check</summary>" in text
+
+
+@pytest.mark.parametrize("where", ["inside-results", "not-empty"])
+def test_the_second_batch_never_goes_into_asvs_results_or_over_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    where: str,
+) -> None:  # fmt: skip
+    results, config = _first(tmp_path, 1.5)
+    into = results / "confirm" if where == "inside-results" else tmp_path / "used"
+    if where == "not-empty":
+        (into / "results").mkdir(parents=True)
+    batch = FakeBatch({})
+    monkeypatch.setattr(cli, "measure_batch", batch)
+    code = main(["confirm", "--results", str(results), "--config", str(config), "--baseline",
+                 BASE, "--commit", HEAD, "--into", str(into)])  # fmt: skip
+    assert (code, batch.calls) == (2, [])
+    assert "--into" in capsys.readouterr().err
+
+
+def test_no_second_batch_when_the_check_fails_on_other_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    count, more = [[1000.0], [], "1"], [[1200.0], [], "1"]
+    results = write(tmp_path / "first", {COUNT: count, COLD: timing(1.0)},
+                    {COUNT: more, COLD: timing(1.5)})  # fmt: skip
+    batch = FakeBatch({})
+    monkeypatch.setattr(cli, "measure_batch", batch)
+    config = settings(tmp_path, DETERMINISTIC)
+    code = main(["confirm", "--results", str(results), "--config", str(config),
+                 "--baseline", BASE, "--commit", HEAD])  # fmt: skip
+    text = capsys.readouterr().out
+    assert (code, batch.calls) == (1, [])
+    assert text.startswith(
+        "confirm: FAIL: 1 flagged timing regression not measured again: the check fails on"
+        " other findings\n"
+    )
+    assert "not measured again: stands" in text
