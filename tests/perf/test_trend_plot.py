@@ -6,11 +6,15 @@ import dataclasses
 import itertools
 import math
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_compare import SETTINGS, rec
 from test_trend import COMMITS, LEVELS
 
@@ -138,6 +142,43 @@ def test_steps_at_neighbouring_commits_each_have_a_line_and_an_entry() -> None:
     assert [tip(g) for g in groups(svg, "step")] == [describe_step(s, "seconds") for s in steps]
     assert {tip(g) for g in groups(svg, "step")} <= set(texts(svg))  # the legend lists them all
     assert float((svg.get("height") or "0pt")[:-2]) > float((one.get("height") or "0pt")[:-2])
+
+
+# Any history a Trend can hold: values and levels of every float (NaN and infinities drawn as
+# missing), None, repeated commits, steps between any commits with any levels (but a zero one,
+# which `trend` never keeps: a ratio needs the old level).
+_values = st.none() | st.floats()
+_commits = st.sampled_from(COMMITS[:5])
+_trends = st.builds(
+    Trend,
+    label=st.just("b.Bench.track_x"),
+    machine=st.just("m1"),
+    env=st.just("e"),
+    unit=st.sampled_from(["seconds", "bytes", "instructions", "percent", ""]),
+    points=st.just(0),
+    steps=st.lists(
+        st.builds(Step, _commits, _commits, st.floats().filter(bool), st.floats(), st.booleans()),
+        max_size=4,
+    ).map(tuple),
+    history=st.lists(st.builds(Point, _commits, _values, _values), max_size=12).map(tuple),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_trends)
+def test_any_history_gives_one_well_formed_picture(trend: Trend) -> None:
+    text = render_trend_plot(trend)
+    svg = ET.fromstring(text)
+    measured = sum(p.value is not None and math.isfinite(p.value) for p in trend.history)
+    assert len(groups(svg, "point")) == measured
+    assert len(groups(svg, "missing")) == len(trend.history) - measured
+    assert render_trend_plot(trend) == text
+
+
+def test_matplotlib_is_imported_only_to_draw() -> None:
+    code = "import sys, alphapulse_perf.cli; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "False\n"
 
 
 @pytest.mark.parametrize(
