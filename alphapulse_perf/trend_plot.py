@@ -104,8 +104,9 @@ def plot_files(trends: Iterable[Trend]) -> list[tuple[Trend, PurePosixPath]]:
 
 def _scale(trend: Trend) -> Decimal:
     """What the values are plotted in units of: a power of ten (times KiB, MiB or GiB for bytes,
-    as `format_value` shows them) that brings the largest into [1, 10). Exact in Decimal, so that a
-    denormal and 1e300 both reach matplotlib as ordinary numbers, and the ticks stay round."""
+    as `format_value` shows them) that brings the largest into [1, 10): in Decimal, which neither
+    underflows nor overflows, so that a denormal and 1e300 both reach matplotlib as ordinary
+    numbers; and round, so that the ticks are round in the unit."""
     values = [v for p in trend.history for v in (p.value, p.level) if v is not None]
     size = Decimal(max((abs(v) for v in values if math.isfinite(v)), default=0.0))
     if not size:
