@@ -6,19 +6,25 @@ import dataclasses
 import itertools
 import math
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_compare import SETTINGS, rec
 from test_trend import COMMITS, LEVELS
 
+from alphapulse_perf.render_trend import describe_step
 from alphapulse_perf.results import Outcome, Record
 from alphapulse_perf.trend import Point, Step, Trend, trends
-from alphapulse_perf.trend_plot import CHAR, plot_files, render_trend_plot, safe_name
+from alphapulse_perf.trend_plot import plot_files, render_trend_plot, safe_name
 
 SVG = "{http://www.w3.org/2000/svg}"
+WORSE, BETTER = "#c92a2a", "#2b8a3e"
 
 
 def series(
@@ -43,88 +49,136 @@ def parse(trend: Trend) -> ET.Element:
     return ET.fromstring(render_trend_plot(trend))
 
 
-def marks(svg: ET.Element, tag: str, kind: str) -> list[ET.Element]:
-    return [e for e in svg.iter(f"{SVG}{tag}") if e.get("class") == kind]
+def groups(svg: ET.Element, kind: str) -> list[ET.Element]:
+    """The groups of one kind of mark (`point`, `missing`, `step`), in order."""
+    return [g for g in svg.iter(f"{SVG}g") if re.fullmatch(rf"{kind}-\d+", g.get("id") or "")]
 
 
-def step_notes(svg: ET.Element) -> list[str]:
-    return [(e.text or "") + "".join(c.tail or "" for c in e) for e in marks(svg, "text", "step")]
+def tip(group: ET.Element) -> str:
+    return group.findtext(f"{SVG}title") or ""
+
+
+def colour(group: ET.Element) -> str:
+    (path,) = group.iter(f"{SVG}path")
+    found = re.search(r"stroke: (#\w+)", path.get("style") or "")
+    return found.group(1) if found else ""
+
+
+def texts(svg: ET.Element, group: str = "") -> list[str]:
+    """The texts shown, or those under the groups whose id starts with `group` (`xtick_`...)."""
+    inside = [g for g in svg.iter(f"{SVG}g") if (g.get("id") or "").startswith(group)]
+    return list(dict.fromkeys(t.text or "" for g in inside for t in g.iter(f"{SVG}text")))
 
 
 def test_a_point_per_commit_the_fit_and_each_step_with_its_ratio() -> None:
     trend = series(LEVELS)
     text = render_trend_plot(trend)
     svg = ET.fromstring(text)
-    assert (svg.get("width"), svg.get("height")) == ("480", "200")
-    assert len(marks(svg, "circle", "point")) == len(COMMITS)
-    assert len(marks(svg, "path", "level")) == 1
-    assert step_notes(svg) == [f"2.00x worse at {COMMITS[4][:8]}"]
-    (line,) = marks(svg, "line", "step")
-    assert line.get("stroke") == "#c92a2a"  # worse: red
-    labels = [e.text for e in svg.iter(f"{SVG}text") if e.get("text-anchor") == "middle"]
-    assert {COMMITS[0][:8], COMMITS[4][:8], COMMITS[-1][:8]} <= set(labels)
-    ticks = [e.text or "" for e in svg.iter(f"{SVG}text") if e.get("text-anchor") == "end"]
-    assert len(ticks) >= 3 and len(set(ticks)) == len(ticks)
-    assert all(re.fullmatch(r"\d+(\.\d{1,2})? (ms|us)", t) for t in ticks), ticks
-    # Self-contained and the same bytes every time.
-    assert not re.search(r"<script|<style|href|url\(|@import", text)
+    points = groups(svg, "point")
+    assert [tip(p) for p in points[:2]] == [f"{COMMITS[0][:8]}: 1 ms", f"{COMMITS[1][:8]}: 1.01 ms"]
+    assert len(points) == len(COMMITS) and groups(svg, "missing") == []
+    (step,) = groups(svg, "step")
+    assert (tip(step), colour(step)) == (describe_step(trend.steps[0], "seconds"), WORSE)
+    shown = texts(svg)
+    assert "b.Bench.time_x(n=10) [m1]" in shown
+    assert {"8 commits, 1 step", "asv's fitted levels", "2.00x", tip(step)} <= set(shown)
+    assert {COMMITS[0][:8], COMMITS[4][:8], COMMITS[-1][:8]} <= set(texts(svg, "xtick_"))
+    ticks = texts(svg, "ytick_")
+    assert len(ticks) >= 3 and all(re.fullmatch(r"\d+(\.\d{1,2})? (ms|us)", t) for t in ticks)
+    # Self-contained, text as text (no glyph outlines), no date, and the same bytes every time.
+    assert "<script" not in text and "<dc:date>" not in text
+    assert all(v.startswith("#") for e in svg.iter() for k, v in e.attrib.items() if "href" in k)
+    assert not any((e.get("id") or "").startswith("DejaVu") for e in svg.iter())
     assert render_trend_plot(trend) == text
 
 
 def test_a_step_in_the_good_direction_is_better_and_green() -> None:
     svg = parse(series(LEVELS, name="b.Bench.track_per_second"))
-    assert step_notes(svg) == [f"2.00x better at {COMMITS[4][:8]}"]
-    assert marks(svg, "line", "step")[0].get("stroke") == "#2b8a3e"
+    (step,) = groups(svg, "step")
+    assert tip(step).endswith("(2.00x, better)") and colour(step) == BETTER
 
 
-def test_labels_are_escaped() -> None:
-    trend = series(LEVELS, name="b.Bench.time_<&>", params=("'a/b'",))
-    svg = parse(trend)  # would raise on a bare < or &
-    assert "b.Bench.time_<&>(n='a/b') [m1]" in [e.text for e in svg.iter(f"{SVG}text")]
+def test_labels_are_text_whatever_their_characters() -> None:
+    trend = series(LEVELS, name="b.Bench.time_<&>", params=("'$a/b$'",))
+    assert "b.Bench.time_<&>(n='$a/b$') [m1]" in texts(parse(trend))  # escaped, and no mathtext
 
 
 def test_a_single_point() -> None:
     svg = parse(series([1.0]))
-    assert len(marks(svg, "circle", "point")) == 1
-    assert step_notes(svg) == []
-    assert marks(svg, "path", "missing") == []
+    assert [tip(p) for p in groups(svg, "point")] == [f"{COMMITS[0][:8]}: 1 ms"]
+    assert groups(svg, "step") == groups(svg, "missing") == []
+    assert texts(svg, "xtick_") == [COMMITS[0][:8]]
 
 
-def test_commits_without_a_value_are_crosses_and_break_the_line() -> None:
+def test_commits_without_a_value_are_crosses() -> None:
     trend = series([1.0, 1.0, None, 1.0, 2.0, 2.0])
-    assert [p.value is None for p in trend.history] == [False, False, True, False, False, False]
     svg = parse(trend)
-    assert len(marks(svg, "circle", "point")) == 5
-    assert len(marks(svg, "path", "missing")) == 1
-    assert len(list(svg.iter(f"{SVG}polyline"))) == 2  # before and after the gap
+    assert len(groups(svg, "point")) == 5
+    (cross,) = groups(svg, "missing")
+    assert tip(cross) == f"{COMMITS[2][:8]}: no value (failed or skipped)"
+    assert "6 commits, 1 step, 1 without a value" in texts(svg)
     # A NaN that reaches the picture is drawn as missing too (the steps, now of commits not in
     # the history, are left out); with no value at all, the picture says so.
     history = (Point(COMMITS[0], math.nan, math.nan), Point(COMMITS[1], 1e-3, 1e-3))
     nan = parse(dataclasses.replace(trend, history=history))
-    assert (len(marks(nan, "path", "missing")), len(marks(nan, "circle", "point"))) == (1, 1)
-    assert step_notes(nan) == []
-    nothing = dataclasses.replace(trend, history=history[:1])
-    assert "no value" in [e.text for e in parse(nothing).iter(f"{SVG}text")]
+    assert (len(groups(nan, "missing")), len(groups(nan, "point")), groups(nan, "step")) == (
+        1,
+        1,
+        [],
+    )
+    nothing = parse(dataclasses.replace(trend, history=history[:1]))
+    assert "no value" in texts(nothing) and groups(nothing, "point") == []
 
 
-def test_steps_at_neighbouring_commits_take_rows_without_overlapping() -> None:
+def test_steps_at_neighbouring_commits_each_have_a_line_and_an_entry() -> None:
     values = [2.0**k for k in range(len(COMMITS))]
     history = tuple(Point(c, v, v) for c, v in zip(COMMITS, values, strict=True))
     steps = tuple(
         Step(b.commit, a.commit, a.value or 0, b.value or 0, True)
         for a, b in itertools.pairwise(history)
     )
+    one = parse(Trend("x", "m", "e", "seconds", len(values), steps[:1], history))
     svg = parse(Trend("x", "m", "e", "seconds", len(values), steps, history))
-    notes = marks(svg, "text", "step")
-    assert len(notes) == len(steps)
-    assert int(svg.get("height") or 0) > 200  # grown by the extra rows
-    spans = [
-        (float(n.get("y") or 0), float(n.get("x") or 0), len(text) * CHAR)
-        for n, text in zip(notes, step_notes(svg), strict=True)
-    ]
-    for i, (y, x, w) in enumerate(spans):
-        for y2, x2, w2 in spans[i + 1 :]:
-            assert y != y2 or x + w <= x2 or x2 + w2 <= x
+    assert [tip(g) for g in groups(svg, "step")] == [describe_step(s, "seconds") for s in steps]
+    assert {tip(g) for g in groups(svg, "step")} <= set(texts(svg))  # the legend lists them all
+    assert float((svg.get("height") or "0pt")[:-2]) > float((one.get("height") or "0pt")[:-2])
+
+
+# Any history a Trend can hold: values and levels of every float (NaN and infinities drawn as
+# missing), None, repeated commits, steps between any commits with any levels (but a zero one,
+# which `trend` never keeps: a ratio needs the old level).
+_values = st.none() | st.floats()
+_commits = st.sampled_from(COMMITS[:5])
+_trends = st.builds(
+    Trend,
+    label=st.just("b.Bench.track_x"),
+    machine=st.just("m1"),
+    env=st.just("e"),
+    unit=st.sampled_from(["seconds", "bytes", "instructions", "percent", ""]),
+    points=st.just(0),
+    steps=st.lists(
+        st.builds(Step, _commits, _commits, st.floats().filter(bool), st.floats(), st.booleans()),
+        max_size=4,
+    ).map(tuple),
+    history=st.lists(st.builds(Point, _commits, _values, _values), max_size=12).map(tuple),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_trends)
+def test_any_history_gives_one_well_formed_picture(trend: Trend) -> None:
+    text = render_trend_plot(trend)
+    svg = ET.fromstring(text)
+    measured = sum(p.value is not None and math.isfinite(p.value) for p in trend.history)
+    assert len(groups(svg, "point")) == measured
+    assert len(groups(svg, "missing")) == len(trend.history) - measured
+    assert render_trend_plot(trend) == text
+
+
+def test_matplotlib_is_imported_only_to_draw() -> None:
+    code = "import sys, alphapulse_perf.cli; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "False\n"
 
 
 @pytest.mark.parametrize(
