@@ -2,9 +2,10 @@
 own, so that asv's stored history is never touched.
 
 asv is run as the pull-request workflow runs it (samples recorded, rounds interleaved across the
-commits), from the repository's root with a copy of its `asv.conf.json` whose only change is the
-results folder (and the HTML folder, unused): the environments are asv's own, shared with `asv
-run`, so a batch builds nothing that is already built.
+commits), with a copy of the repository's `asv.conf.json` whose only changes are the results
+folder (and the HTML folder, unused) and its paths made absolute (asv runs from its config
+file's folder): the environments are asv's own, shared with `asv run`, so a batch builds
+nothing that is already built.
 """
 
 from __future__ import annotations
@@ -38,9 +39,16 @@ def _config_copy(repo: Path, folder: Path) -> Path:
         config = load_json(str(repo / ASV_CONFIG), js_comments=True)
     except (OSError, ValueError, user_error) as err:
         raise BatchError(f"{repo / ASV_CONFIG}: cannot be read by asv ({err})") from None
+    # asv runs from its config file's folder: every path it holds is made absolute, and the
+    # results (and HTML) folders move into `folder`.
+    root = repo.resolve()
+    for key, default in (("repo", "."), ("benchmark_dir", "benchmarks"), ("env_dir", "env")):
+        value = str(config.get(key, default))
+        config[key] = value if "://" in value else str(root / value)  # a repo may be a URL
     config["results_dir"] = str((folder / "results").resolve())
     config["html_dir"] = str((folder / "html").resolve())
     path = folder / ASV_CONFIG
+    folder.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(config, indent=2) + "\n")
     return path
 
@@ -60,7 +68,6 @@ def measure_batch(
     asv's output goes to stderr when `show_progress`, else to `folder`/asv.log. Returns the wall
     time it took, in seconds. A benchmark that fails is stored as asv's null, not an error.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     config = _config_copy(repo, folder)
     hashes = folder / "commits.txt"
     write_atomic(hashes, "".join(f"{c}\n" for c in commits))

@@ -16,6 +16,15 @@ The A/A pair runs the whole suite but the instruction counts (exact, measured ap
 commits run the benchmarks that time detection.
 Finally it times `check` over a synthetic history of 1,000 commits x 100 benchmarks, reading the
 files included. It prints a Markdown summary (README's "How much to trust it" comes from it).
+
+    python -m scripts.measure_checker --load heavy [--repeats 10] [--keep DIR]
+
+measures under load instead (scripts/load.py: two bursty CPU burners, and with `heavy` a
+test-suite run beside them, restarted as it ends): per repetition an A/A batch (suite and the
+empty commit) and a batch of the suite with its +10 % and +25 % commits, the single-symbol,
+multi-symbol and stage timings only, as the PR workflow measures them; each pair is checked, and
+each failing check is confirmed (`alphapulse-perf confirm`). It prints the alarms before and
+after confirmation and the minutes confirmation added.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from scripts.asv_clone import Sandbox, make_sandbox
+from scripts.load import Load, ci_clone
 
 TARGETS = (0.10, 0.25, 1.00)
 # The whole suite but the instruction counts (exact: measured apart, see README).
@@ -136,11 +146,15 @@ def interleaved(rounds: int) -> tuple[str, ...]:
     return ("--record-samples", "--interleave-rounds", "-a", f"rounds={rounds}")
 
 
-def check(box: Sandbox, baseline: str, target: str, rounds: int, config: Path) -> dict[str, Any]:
+def check(
+    box: Sandbox, baseline: str, target: str, rounds: int, config: Path, *extra: str
+) -> dict[str, Any]:
+    """`alphapulse-perf check` (or with `extra` = ("confirm", ...), confirm) as JSON."""
+    command = extra[0] if extra else "check"
     done = run(
-        [str(BIN / "alphapulse-perf"), "check", "--machine", "measure", "--config", str(config),
+        [str(BIN / "alphapulse-perf"), command, "--machine", "measure", "--config", str(config),
          "--results", "results", "--baseline", baseline, "--commit", target,
-         "--rounds", str(rounds), "--format", "json"],
+         "--rounds", str(rounds), "--format", "json", *extra[1:]],
         box, ok=(0, 1),
     )  # fmt: skip
     report: dict[str, Any] = json.loads(done.stdout)
@@ -218,9 +232,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--analyse", type=Path, metavar="KEPT", help="only decide the runs kept in KEPT again"
     )
+    parser.add_argument(
+        "--load",
+        choices=("burners", "heavy"),
+        help="measure check and confirm under load instead: two bursty CPU burners, and with"
+        " heavy a test-suite run (bash .ci/run in a clean clone) beside them",
+    )
     args = parser.parse_args(argv)
     if args.analyse:
         print("\n".join(analyse(args.analyse, args.rounds)))
+        return 0
+    if args.load:
+        text = "\n".join(measure_under_load(args.repeats, args.rounds, args.load, args.keep))
+        if args.output:
+            args.output.write_text(text + "\n")
         return 0
     lines = ["# alphapulse-perf check: measured", ""]
 
@@ -305,13 +330,95 @@ def measure_with_asv(
     return lines
 
 
+# What the pull-request gate times: single-symbol, multi-symbol and stage timings.
+GATED = r"^bench_(single_symbol|multi_symbol|stages)\.\w+\.time_"
+LOADED_TARGETS = (0.10, 0.25)
+
+
+def _gate_settings(box: Sandbox) -> Path:
+    """The clone's settings, less the budgets that only the whole suite can meet."""
+    path = box.repo / ".asv" / "gate-settings.toml"
+    path.parent.mkdir(exist_ok=True)
+    fail_on = 'fail_on = ["regressed", "broken", "missing", "budget-broken"]'
+    table = "[tool.alphapulse_perf]\n"
+    text = (box.repo / "pyproject.toml").read_text()
+    path.write_text(text.replace(table, f"{table}{fail_on}\n", 1))
+    return path
+
+
+def measure_under_load(repeats: int, rounds: int, load: str, keep: Path | None) -> list[str]:
+    """A/A and +10 % / +25 % pairs measured as the PR workflow does, under load; each check that
+    fails is confirmed (`alphapulse-perf confirm`). Counts alarms before and after confirmation
+    and the time confirmation added."""
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        lines.append(line)
+        print(line, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="measure-load-") as tmp:
+        box = make_sandbox(Path(tmp))
+        path = "alphapulse/detection.py"
+        original = box.original(path)
+        same = box.commit("nothing changed")
+        pairs = {"A/A": same}
+        plan = calibrate(original)  # before the load starts
+        for target in LOADED_TARGETS:
+            full, names = plan[target]
+            source = slowed_source(original, full, names)
+            pairs[f"+{target:.0%}"] = box.commit(
+                f"{target:.0%} more detection work", {path: source}
+            )
+            real = in_process_slowdown(original, source)
+            say(
+                f"+{target:.0%}: in one process "
+                + ", ".join(f"{k} +{v:.0%}" for k, v in real.items())
+            )
+        run([str(BIN / "asv"), "machine", "--yes", "--machine", "measure"], box)
+        config = _gate_settings(box)
+        tests = ci_clone(Path(tmp) / "ci") if load == "heavy" else None
+        before: Counter[str] = Counter()
+        after: Counter[str] = Counter()
+        extra: list[float] = []
+        with Load(burners=2, tests=tests) as machine:
+            for rep in range(1, repeats + 1):
+                for batch in (["A/A"], ["+10%", "+25%"]):
+                    commits = [box.suite, *(pairs[name] for name in batch)]
+                    took = asv_run(box, commits, GATED, *interleaved(rounds))
+                    if keep is not None:
+                        shutil.copytree(box.repo / "results", keep / f"rep{rep}-{batch[0]}",
+                                        dirs_exist_ok=True)  # fmt: skip
+                    for name in batch:
+                        first = check(box, box.suite, pairs[name], rounds, config)
+                        flagged = regressed(first)
+                        before[name] += bool(flagged)
+                        verdict = "pass"
+                        if flagged:
+                            into = box.repo / ".asv" / "confirm" / f"rep{rep}-{name.strip('+%/')}"
+                            confirmed = check(box, box.suite, pairs[name], rounds, config,
+                                              "confirm", "--into", str(into))  # fmt: skip
+                            verdict = confirmed["verdict"]
+                            extra.append(confirmed["seconds"])
+                        after[name] += verdict == "fail"
+                        say(f"rep {rep} {name} ({took:.0f} s batch, {machine.test_runs} test runs"
+                            f" so far): check {'; '.join(flagged) or 'pass'} -> confirmed"
+                            f" {verdict}")  # fmt: skip
+        lines += ["", f"Under load ({load}), {repeats} repetitions, {rounds} rounds a side:"]
+        lines += ["| pair | check fails | after confirm |", "|---|---|---|"]
+        lines += [f"| {name} | {before[name]} of {repeats} | {after[name]} of {repeats} |"
+                  for name in pairs]  # fmt: skip
+        median = statistics.median(extra) / 60 if extra else 0.0
+        lines.append(f"confirmation ran {len(extra)} times, median {median:.1f} extra minutes")
+    return lines
+
+
 def analyse(keep: Path, rounds: int) -> list[str]:
     """The kept runs decided again under variants of the rule: the tolerance of the timings and
     the margin the closest rounds must keep (settings' round_margin), with this checkout's code.
     Counts, per variant, the A/A runs with any regression and the slowed runs flagged."""
-    from alphapulse_perf.check import load_rounds
+    from alphapulse_perf.check import rounds_of
     from alphapulse_perf.compare import Status, compare_commits
-    from alphapulse_perf.results import load_records
+    from alphapulse_perf.results import load_benchmarks, load_records
     from alphapulse_perf.settings import Rule, load_settings
 
     roles = json.loads((keep / "roles.json").read_text())
@@ -326,7 +433,7 @@ def analyse(keep: Path, rounds: int) -> list[str]:
             seen: Counter[str] = Counter()
             for run_dir in runs:
                 records = load_records(run_dir, "measure")
-                per = load_rounds(run_dir, rounds)
+                per = rounds_of(load_benchmarks(run_dir), rounds)
                 present = {r.commit for r in records}
                 for role, commit in roles.items():
                     # A/A pairs from the A/A runs only: the slowed runs re-measure the suite
@@ -349,7 +456,7 @@ def analyse(keep: Path, rounds: int) -> list[str]:
                 continue
             records = load_records(run_dir, "measure")
             found = compare_commits(
-                records, roles["suite"], commit, base, load_rounds(run_dir, rounds)
+                records, roles["suite"], commit, base, rounds_of(load_benchmarks(run_dir), rounds)
             )
             for c in found:
                 key = c.label.rsplit(".", 1)[-1]

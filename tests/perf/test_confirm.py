@@ -175,3 +175,15 @@ def test_no_second_batch_when_the_check_fails_on_other_findings(
         " other findings\n"
     )
     assert "not measured again: stands" in text
+
+
+def test_the_batch_config_is_asvs_with_absolute_paths_and_its_own_results(tmp_path: Path) -> None:
+    from alphapulse_perf.asv_batch import _config_copy
+
+    repo = Path(__file__).parents[2]
+    copy = json.loads(_config_copy(repo, tmp_path / "batch").read_text())
+    assert copy["results_dir"] == str((tmp_path / "batch" / "results").resolve())
+    assert copy["repo"] == str(repo.resolve() / ".")
+    assert copy["env_dir"] == str(repo.resolve() / ".asv" / "env")  # asv's own environments
+    assert copy["benchmark_dir"] == str(repo.resolve() / "benchmarks")
+    assert copy["matrix"]["req"]["ta-lib"] == "0.8.2"  # the rest as asv read it
