@@ -17,27 +17,43 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alphapulse_perf import __version__
+from alphapulse_perf._asv import AsvMissing
 from alphapulse_perf._files import OutputError, refuse_inside, write_atomic
-from alphapulse_perf.asv_api import AsvMissing
-from alphapulse_perf.asv_batch import BatchError, measure_batch
-from alphapulse_perf.asv_profile import ProfileError, profile_benchmarks
-from alphapulse_perf.baselines import BaselineError, load_baselines, remove_baseline, set_baseline
-from alphapulse_perf.captures import CaptureError, load_capture
-from alphapulse_perf.check import CheckReport, Revision, resolve_revision, rounds_of, run_check
-from alphapulse_perf.confirm import (
+from alphapulse_perf.profiling.asv_runner import ProfileError, profile_benchmarks
+from alphapulse_perf.profiling.capture import CaptureError, load_capture
+from alphapulse_perf.profiling.diff import SORTS, Normalisation, compare_captures, offender_marks
+from alphapulse_perf.profiling.diff_render import render_diff
+from alphapulse_perf.profiling.flamegraph import render_flamegraph
+from alphapulse_perf.publish.history import PublishError, publish_history
+from alphapulse_perf.regression.baselines import (
+    BaselineError,
+    load_baselines,
+    remove_baseline,
+    set_baseline,
+)
+from alphapulse_perf.regression.check import (
+    CheckReport,
+    Revision,
+    resolve_revision,
+    rounds_of,
+    run_check,
+)
+from alphapulse_perf.regression.confirm import (
     Confirmation,
     remeasured,
     timing_regressions,
     worth_a_second_batch,
 )
-from alphapulse_perf.flamegraph import render_flamegraph
-from alphapulse_perf.git import RevisionError, resolve
-from alphapulse_perf.profile_diff import SORTS, Normalisation, compare_captures, offender_marks
-from alphapulse_perf.profile_diff_render import render_diff
-from alphapulse_perf.render_check import FORMATS, render_check, render_nothing_compared
-from alphapulse_perf.render_confirm import CONFIRM_FORMATS, render_confirmation
-from alphapulse_perf.render_trend import TREND_FORMATS, render_trends
-from alphapulse_perf.results import (
+from alphapulse_perf.regression.settings import Settings, SettingsError, load_settings
+from alphapulse_perf.regression.trend import Trend, trends
+from alphapulse_perf.report.check import FORMATS, render_check, render_nothing_compared
+from alphapulse_perf.report.confirm import CONFIRM_FORMATS, render_confirmation
+from alphapulse_perf.report.snapshot import SNAPSHOT_FORMATS, render_snapshot, select
+from alphapulse_perf.report.trend import TREND_FORMATS, render_trends
+from alphapulse_perf.report.trend_plot import plot_files, render_trend_plot
+from alphapulse_perf.results.batch import BatchError, measure_batch
+from alphapulse_perf.results.git import RevisionError, resolve
+from alphapulse_perf.results.records import (
     BenchmarkInfo,
     Record,
     ResultsError,
@@ -47,10 +63,6 @@ from alphapulse_perf.results import (
     machines,
     run_files,
 )
-from alphapulse_perf.settings import Settings, SettingsError, load_settings
-from alphapulse_perf.snapshot import SNAPSHOT_FORMATS, render_snapshot, select
-from alphapulse_perf.trend import Trend, trends
-from alphapulse_perf.trend_plot import plot_files, render_trend_plot
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -114,6 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--mark", type=int, default=5, help="offenders marked (default: 5)")
     _add_profiling_options(diff)
     _add_check_parsers(commands)
+    publish = commands.add_parser(
+        "publish", help="asv's HTML history (asv publish), made to open offline too"
+    )
+    publish.add_argument("--repo", type=Path, default=Path("."), help="the repository (asv's)")
+    publish.add_argument(
+        "--html", type=Path, default=Path("html"), help="asv's html_dir, under --repo"
+    )
+    publish.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(".asv/vendor"),
+        help="npm packages of the page's JavaScript, fetched once (default: .asv/vendor)",
+    )
     return parser
 
 
@@ -542,6 +567,14 @@ def _write_trend_plots(found: list[Trend], directory: Path) -> None:
         print(f"plot: {path}", file=sys.stderr)
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    written = publish_history(args.repo, args.html, args.cache, show_progress=sys.stderr.isatty())
+    root = args.repo / args.html
+    names = ", ".join(str(p.relative_to(root)) for p in written) or "nothing (already offline)"
+    print(f"{root}: published; vendoring wrote {names}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "profile": cmd_profile,
@@ -550,6 +583,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "confirm": cmd_confirm,
     "baseline": cmd_baseline,
     "trend": cmd_trend,
+    "publish": cmd_publish,
 }
 
 
@@ -577,6 +611,7 @@ def _run(args: argparse.Namespace) -> int:
         CaptureError,
         OutputError,
         ProfileError,
+        PublishError,
         ResultsError,
         RevisionError,
         SettingsError,

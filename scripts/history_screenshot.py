@@ -4,10 +4,10 @@
                                                    [--cache .asv/vendor]
 
 asv's page loads jQuery, flot ... from CDNs, which these machines cannot reach: the html directory
-is first made self-contained (alphapulse_perf.offline_html: the same libraries from npm, cached in
---cache, copied to html/vendor/). asv's page loads its data with XMLHttpRequest, which browsers
-refuse on file:// URLs, so the page is served on 127.0.0.1 for the duration, and every request
-elsewhere is refused: what renders here renders offline. Needs Chromium (Debian's package
+is first made self-contained (alphapulse_perf.publish.offline_html: the same libraries from npm,
+cached in --cache, copied to html/vendor/). asv's page loads its data with XMLHttpRequest, which
+browsers refuse on file:// URLs, so the page is served on 127.0.0.1 for the duration, and every
+request elsewhere is refused: what renders here renders offline. Needs Chromium (Debian's package
 `chromium`), node's npm, and the Python package `playwright` (driving that Chromium; no browser
 download).
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from alphapulse_perf.offline_html import OfflineHtmlError, make_offline
+from alphapulse_perf.publish.offline_html import OfflineHtmlError, make_offline
 
 if TYPE_CHECKING:
     from playwright.sync_api import Route

@@ -30,10 +30,9 @@ if [ "$status" -eq 2 ]; then
          "'$asv run --machine $machine -b NAME --show-stderr HEAD^!'" >&2
 fi
 
-"$asv" publish >/dev/null
-# asv's page loads its JavaScript from CDNs: vendor it (npm packages) so it opens offline too.
-.venv/bin/python -m alphapulse_perf.offline_html html --cache .asv/vendor \
-    || echo "The HTML history still loads its JavaScript from CDNs (vendoring needs npm)." >&2
+# asv publish, then its page's JavaScript vendored from npm packages so it opens offline too.
+.venv/bin/alphapulse-perf publish >/dev/null \
+    || echo "The HTML history may still load its JavaScript from CDNs (vendoring needs npm)." >&2
 echo
 .venv/bin/alphapulse-perf report --machine "$machine" --commit HEAD || true
 echo

@@ -416,10 +416,10 @@ def analyse(keep: Path, rounds: int) -> list[str]:
     """The kept runs decided again under variants of the rule: the tolerance of the timings and
     the margin the closest rounds must keep (settings' round_margin), with this checkout's code.
     Counts, per variant, the A/A runs with any regression and the slowed runs flagged."""
-    from alphapulse_perf.check import rounds_of
-    from alphapulse_perf.compare import Status, compare_commits
-    from alphapulse_perf.results import load_benchmarks, load_records
-    from alphapulse_perf.settings import Rule, load_settings
+    from alphapulse_perf.regression.check import rounds_of
+    from alphapulse_perf.regression.compare import Status, compare_commits
+    from alphapulse_perf.regression.settings import Rule, load_settings
+    from alphapulse_perf.results.records import load_benchmarks, load_records
 
     roles = json.loads((keep / "roles.json").read_text())
     base = load_settings(ROOT / "pyproject.toml")

@@ -69,7 +69,7 @@ def test_asv_check_passes(tmp_path: Path) -> None:
 
 def test_every_label_beside_names_a_benchmark() -> None:
     """pyproject's `beside` pairs (instruction count -> timing) name real combinations."""
-    from alphapulse_perf.settings import load_settings
+    from alphapulse_perf.regression.settings import load_settings
 
     labels = set()
     for name, cls, _, combo in CASES:

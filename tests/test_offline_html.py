@@ -1,4 +1,4 @@
-"""alphapulse_perf.offline_html: asv's published history made to work without a network.
+"""alphapulse_perf.publish.offline_html: asv's published history made to work without a network.
 
 The unit tests run on small literal HTML and a fake cache (tarballs built here, a fake `npm`
 script where npm's behaviour matters): no network. The slow test does the real thing: `asv
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from alphapulse_perf.offline_html import (
+from alphapulse_perf.publish.offline_html import (
     ASSETS,
     Asset,
     OfflineHtmlError,
@@ -162,7 +162,7 @@ def no_npm(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError(f"npm was called: {args}")
 
-    monkeypatch.setattr("alphapulse_perf.offline_html.subprocess.run", refuse)
+    monkeypatch.setattr("alphapulse_perf.publish.offline_html.subprocess.run", refuse)
 
 
 @pytest.fixture
@@ -331,7 +331,7 @@ CANDLES = "1000"
 
 def _measured(results: Path) -> tuple[str, list[int]] | None:
     """The machine with most measured commits of the graph, and its commit count per env."""
-    from alphapulse_perf.results import Outcome, ResultsError, load_records
+    from alphapulse_perf.results.records import Outcome, ResultsError, load_records
 
     try:
         records = load_records(results)

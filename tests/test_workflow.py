@@ -575,9 +575,9 @@ def test_nightly_records_main_and_publishes(workflow: dict[str, Any]) -> None:
     assert 'git log --format=%H -n "$history" main -- alphapulse/' in (
         ROOT / "scripts" / "main.sh"
     ).read_text(encoding="utf-8")
-    assert ["publish"] in calls
-    publish = step_named(workflow, "nightly", "Publish")["run"]
-    assert ".venv/bin/python -m alphapulse_perf.offline_html html --cache .asv/vendor" in publish
+    # alphapulse-perf publish: asv publish, then the page's JavaScript vendored.
+    assert ["publish"] in invocations(workflow, "nightly", "alphapulse-perf")
+    assert ".venv/bin/alphapulse-perf publish" in step_named(workflow, "nightly", "Publish")["run"]
     (pages,) = uses(workflow, "nightly", "actions/upload-pages-artifact")
     assert pages["with"]["path"] == "html"
     deploy = workflow["jobs"]["deploy-pages"]
@@ -586,7 +586,7 @@ def test_nightly_records_main_and_publishes(workflow: dict[str, Any]) -> None:
 
 
 def test_nightly_check_goes_to_the_summary(workflow: dict[str, Any]) -> None:
-    (argv,) = invocations(workflow, "nightly", "alphapulse-perf")
+    (argv,) = [a for a in invocations(workflow, "nightly", "alphapulse-perf") if a[0] == "check"]
     args = check_args(argv)
     assert args.command == "check" and args.format == "markdown"
     assert (args.baseline, args.commit, args.machine) == ("<PREVIOUS>", "HEAD", "<MACHINE>")

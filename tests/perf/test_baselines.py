@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from alphapulse_perf.baselines import (
+from alphapulse_perf.regression.baselines import (
     Baseline,
     BaselineError,
     baselines_path,
@@ -176,7 +176,7 @@ def _said(process: subprocess.Popen[bytes]) -> bytes:
 SET_SECOND = f"""
 import sys
 from pathlib import Path
-from alphapulse_perf.baselines import set_baseline
+from alphapulse_perf.regression.baselines import set_baseline
 print("setting", flush=True)
 set_baseline(Path(sys.argv[1]), "second", "{B}")
 """
@@ -198,7 +198,7 @@ KILLS = 40
 LOOP = """
 import itertools, os, sys
 from pathlib import Path
-from alphapulse_perf.baselines import set_baseline
+from alphapulse_perf.regression.baselines import set_baseline
 for i in itertools.count():
     set_baseline(Path(sys.argv[1]), f"name-{i % 25}", os.urandom(20).hex())
     if i == 0:

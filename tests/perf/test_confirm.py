@@ -178,7 +178,7 @@ def test_no_second_batch_when_the_check_fails_on_other_findings(
 
 
 def test_the_batch_config_is_asvs_with_absolute_paths_and_its_own_results(tmp_path: Path) -> None:
-    from alphapulse_perf.asv_batch import _config_copy
+    from alphapulse_perf.results.batch import _config_copy
 
     repo = Path(__file__).parents[2]
     copy = json.loads(_config_copy(repo, tmp_path / "batch").read_text())

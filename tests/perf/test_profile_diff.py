@@ -15,12 +15,12 @@ import pytest
 
 import alphapulse as ap
 from alphapulse import indicators, patterns
-from alphapulse_perf.captures import CaptureError, capture_from_stats, load_capture
 from alphapulse_perf.cli import main
-from alphapulse_perf.flamegraph import build_flame, render_flamegraph
-from alphapulse_perf.profile_diff import Normalisation, Status, compare_captures, offender_marks
-from alphapulse_perf.profile_diff_render import render_diff_markdown, render_diff_text
 from alphapulse_perf.profiling import profile
+from alphapulse_perf.profiling.capture import CaptureError, capture_from_stats, load_capture
+from alphapulse_perf.profiling.diff import Normalisation, Status, compare_captures, offender_marks
+from alphapulse_perf.profiling.diff_render import render_diff_markdown, render_diff_text
+from alphapulse_perf.profiling.flamegraph import build_flame, render_flamegraph
 
 BATCH = ap.synthetic_batch(ap.SYMBOLS, 500)
 

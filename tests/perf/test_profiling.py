@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import alphapulse as ap
-from alphapulse_perf.captures import FunctionKey, load_capture
 from alphapulse_perf.profiling import ContinuousProfiler, Profiling, profile
+from alphapulse_perf.profiling.capture import FunctionKey, load_capture
 
 BATCH = ap.synthetic_batch(ap.SYMBOLS[:4], 300)
 CANDLES = ap.synthetic_candles("BTCUSDT", 300)
@@ -227,7 +227,7 @@ class TestProfileContextManager:
 
 def test_importing_writes_nothing(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", "import alphapulse_perf.profiling"],
+        [sys.executable, "-c", "import alphapulse_perf.profiling.decorator"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

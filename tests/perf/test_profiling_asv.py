@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from alphapulse_perf.asv_profile import BenchmarkCase, select_cases
 from alphapulse_perf.cli import main
+from alphapulse_perf.profiling.asv_runner import BenchmarkCase, select_cases
 from scripts.asv_clone import make_clone
 
 LISTING: list[dict[str, Any]] = [

@@ -10,12 +10,12 @@ from dataclasses import replace
 import pytest
 from test_compare import FAST, SETTINGS, rec, scaled
 
-from alphapulse_perf.budgets import check_budgets
-from alphapulse_perf.check import CheckReport, Revision, run_check
-from alphapulse_perf.compare import Status, classify
-from alphapulse_perf.render_check import render_check
-from alphapulse_perf.results import Outcome
-from alphapulse_perf.settings import Budget, Rule
+from alphapulse_perf.regression.budgets import check_budgets
+from alphapulse_perf.regression.check import CheckReport, Revision, run_check
+from alphapulse_perf.regression.compare import Status, classify
+from alphapulse_perf.regression.settings import Budget, Rule
+from alphapulse_perf.report.check import render_check
+from alphapulse_perf.results.records import Outcome
 
 BASE, HEAD = "a" * 40, "b" * 40
 

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from alphapulse_perf.results import Outcome, ResultsError, load_benchmarks, load_records, machines
+from alphapulse_perf.results.records import (
+    Outcome,
+    ResultsError,
+    load_benchmarks,
+    load_records,
+    machines,
+)
 
 SINGLE = "bench_single_symbol.SingleSymbolDetection.time_detect"
 

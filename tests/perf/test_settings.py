@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 
-from alphapulse_perf.settings import Direction, SettingsError, load_settings, parse_settings
+from alphapulse_perf.regression.settings import (
+    Direction,
+    SettingsError,
+    load_settings,
+    parse_settings,
+)
 
 
 def test_defaults_without_the_file_or_the_table(tmp_path: Path) -> None:

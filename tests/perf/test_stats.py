@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alphapulse_perf.stats import (
+from alphapulse_perf.regression.stats import (
     Evidence,
     can_reach,
     mann_whitney_p,

@@ -33,8 +33,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from alphapulse_perf.captures import Capture, FunctionKey, FunctionStat, short_path
-from alphapulse_perf.profile_text import format_time, time_unit
+from alphapulse_perf.profiling.capture import Capture, FunctionKey, FunctionStat, short_path
+from alphapulse_perf.profiling.text import format_time, time_unit
 
 __all__ = [
     "DiffRow",

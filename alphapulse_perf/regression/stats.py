@@ -33,7 +33,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from alphapulse_perf.asv_api import from_asv
+from alphapulse_perf._asv import from_asv
 
 __all__ = [
     "Evidence",

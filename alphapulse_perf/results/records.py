@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alphapulse_perf.asv_json import JSONFileError, is_overflow, read_json
+from alphapulse_perf.results.asv_json import JSONFileError, is_overflow, read_json
 
 __all__ = [
     "BenchmarkInfo",

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from alphapulse_perf.check import CheckReport
-from alphapulse_perf.compare import COMPARED, Comparison, Status
-from alphapulse_perf.settings import Settings
+from alphapulse_perf.regression.check import CheckReport
+from alphapulse_perf.regression.compare import COMPARED, Comparison, Status
+from alphapulse_perf.regression.settings import Settings
 
 __all__ = [
     "Confirmation",

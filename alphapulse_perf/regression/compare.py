@@ -24,15 +24,15 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from alphapulse_perf.results import Outcome, Record
-from alphapulse_perf.settings import Direction, Settings
-from alphapulse_perf.stats import (
+from alphapulse_perf.regression.settings import Direction, Settings
+from alphapulse_perf.regression.stats import (
     Evidence,
     Significance,
     detectable_factor,
     significance,
     split_rounds,
 )
+from alphapulse_perf.results.records import Outcome, Record
 
 __all__ = [
     "COMPARED",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from alphapulse_perf.trend import Step, Trend
-from alphapulse_perf.units import format_value
+from alphapulse_perf.regression.trend import Step, Trend
+from alphapulse_perf.report.units import format_value
 
 __all__ = ["TREND_FORMATS", "describe_step", "render_trends"]
 

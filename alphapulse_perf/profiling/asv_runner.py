@@ -36,15 +36,15 @@ from pathlib import Path
 from typing import Any
 
 from alphapulse_perf._files import write_atomic
-from alphapulse_perf.capture_files import capture_name
-from alphapulse_perf.captures import (
+from alphapulse_perf.profiling.capture import (
     CaptureError,
     capture_from_stats,
     load_stats,
     without_profiler_frames,
 )
-from alphapulse_perf.flamegraph import render_flamegraph
-from alphapulse_perf.profile_text import render_summary
+from alphapulse_perf.profiling.capture_files import capture_name
+from alphapulse_perf.profiling.flamegraph import render_flamegraph
+from alphapulse_perf.profiling.text import render_summary
 
 __all__ = [
     "BenchmarkCase",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from alphapulse_perf.captures import Capture, FunctionStat
+from alphapulse_perf.profiling.capture import Capture, FunctionStat
 
 __all__ = ["format_time", "render_summary", "time_unit", "top_functions"]
 

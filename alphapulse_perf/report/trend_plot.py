@@ -21,9 +21,9 @@ from html import escape
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from alphapulse_perf.render_trend import describe_step
-from alphapulse_perf.trend import Step, Trend
-from alphapulse_perf.units import format_value
+from alphapulse_perf.regression.trend import Step, Trend
+from alphapulse_perf.report.trend import describe_step
+from alphapulse_perf.report.units import format_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

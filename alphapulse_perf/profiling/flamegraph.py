@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 
-from alphapulse_perf.captures import Capture, FunctionKey, FunctionStat
-from alphapulse_perf.profile_text import format_time, time_unit
+from alphapulse_perf.profiling.capture import Capture, FunctionKey, FunctionStat
+from alphapulse_perf.profiling.text import format_time, time_unit
 
 __all__ = ["FlameNode", "build_flame", "render_flamegraph"]
 

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from alphapulse_perf.compare import Comparison, Status
+from alphapulse_perf.regression.compare import Comparison, Status
 
 __all__ = ["Drift", "discount_drift", "find_drift"]
 

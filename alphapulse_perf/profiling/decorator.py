@@ -1,4 +1,5 @@
-"""cProfile captures of any function or block: `profile`, and `ContinuousProfiler` for a process.
+"""cProfile captures of any function or block: `profile` (`ContinuousProfiler`, in `sampler`,
+samples a whole process).
 
     from alphapulse_perf.profiling import profile
 
@@ -53,11 +54,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, cast, overload
 
-from alphapulse_perf.capture_files import CapturePaths, capture_name, write_capture
-from alphapulse_perf.captures import without_profiler_frames
-from alphapulse_perf.continuous_profiler import ContinuousProfiler
+from alphapulse_perf.profiling.capture import without_profiler_frames
+from alphapulse_perf.profiling.capture_files import CapturePaths, capture_name, write_capture
 
-__all__ = ["CapturePaths", "ContinuousProfiler", "Profiling", "profile"]
+__all__ = ["CapturePaths", "Profiling", "profile"]
 
 DEFAULT_OUT_DIR = Path("profiles")
 DEFAULT_TOP = 25

@@ -12,13 +12,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from alphapulse_perf.baselines import load_baselines
-from alphapulse_perf.budgets import BudgetCheck, BudgetStatus, check_budgets
-from alphapulse_perf.compare import COMPARED, Comparison, Status, compare_commits, pair_envs
-from alphapulse_perf.drift import Drift, discount_drift, find_drift
-from alphapulse_perf.git import RevisionError, resolve
-from alphapulse_perf.results import BenchmarkInfo, Record, full_hashes
-from alphapulse_perf.settings import Finding, Settings
+from alphapulse_perf.regression.baselines import load_baselines
+from alphapulse_perf.regression.budgets import BudgetCheck, BudgetStatus, check_budgets
+from alphapulse_perf.regression.compare import (
+    COMPARED,
+    Comparison,
+    Status,
+    compare_commits,
+    pair_envs,
+)
+from alphapulse_perf.regression.drift import Drift, discount_drift, find_drift
+from alphapulse_perf.regression.settings import Finding, Settings
+from alphapulse_perf.results.git import RevisionError, resolve
+from alphapulse_perf.results.records import BenchmarkInfo, Record, full_hashes
 
 __all__ = [
     "CheckReport",

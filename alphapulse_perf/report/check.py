@@ -9,12 +9,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from alphapulse_perf.budgets import BudgetCheck, BudgetStatus
-from alphapulse_perf.check import CheckReport, next_steps
-from alphapulse_perf.compare import Comparison, Status
-from alphapulse_perf.stats import Evidence
-from alphapulse_perf.tables import markdown_table, text_table
-from alphapulse_perf.units import format_value, json_number
+from alphapulse_perf.regression.budgets import BudgetCheck, BudgetStatus
+from alphapulse_perf.regression.check import CheckReport, next_steps
+from alphapulse_perf.regression.compare import Comparison, Status
+from alphapulse_perf.regression.stats import Evidence
+from alphapulse_perf.report.tables import markdown_table, text_table
+from alphapulse_perf.report.units import format_value, json_number
 
 __all__ = [
     "FORMATS",

@@ -1,4 +1,4 @@
-"""How much `ContinuousProfiler` slows real work: `python -m alphapulse_perf.profiler_overhead`.
+"""How much `ContinuousProfiler` slows real work: `python -m scripts.measure_profiler_overhead`.
 
 The work is `alphapulse.scan` of 10 symbols x 1,000 candles (AlphaPulse's refresh), repeated on
 the main thread. Rounds alternate without and with the profiler (interleaved, so a machine that
@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 
-from alphapulse_perf.continuous_profiler import ContinuousProfiler
+from alphapulse_perf.profiling.sampler import ContinuousProfiler
 
 
 def measure(rounds: int, calls: int, interval: float, symbols: int) -> tuple[list[float], float]:

@@ -15,7 +15,7 @@ cumulative time the time it was seen anywhere on one (wall-clock time: a thread 
 sampler cannot see calls, and says so in the `.txt`. `profile-diff` compares two windows per
 sample of their busiest thread, so a short last window compares fairly with a full one.
 
-Overhead, measured (`python -m alphapulse_perf.profiler_overhead --rounds 100 --calls 30`):
+Overhead, measured (`python -m scripts.measure_profiler_overhead --rounds 100 --calls 30`):
 `alphapulse.scan` of 10 symbols x 1,000 candles in a loop on the main thread, 100 interleaved
 rounds of 30 scans without and with the profiler, 2-core machine shared with other work, Python
 3.11. At the default 10 ms interval: median slowdown +2.6 % (quartiles -4.0 % to +8.8 %: the
@@ -36,11 +36,11 @@ from pathlib import Path
 from types import CodeType, FrameType, TracebackType
 from typing import Any
 
-from alphapulse_perf.capture_files import CapturePaths, write_capture
+from alphapulse_perf.profiling.capture_files import CapturePaths, write_capture
 
 __all__ = ["OVERHEAD", "ContinuousProfiler"]
 
-# From `python -m alphapulse_perf.profiler_overhead --rounds 100 --calls 30` (module docstring).
+# From `python -m scripts.measure_profiler_overhead --rounds 100 --calls 30` (module docstring).
 OVERHEAD = "+2.6 % median on alphapulse.scan at the 10 ms default (sampler: 1.6 % of a core)"
 
 Key = tuple[str, int, str]

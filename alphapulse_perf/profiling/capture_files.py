@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from alphapulse_perf._files import write_atomic, write_temp
-from alphapulse_perf.captures import capture_from_stats
-from alphapulse_perf.profile_text import render_summary
+from alphapulse_perf.profiling.capture import capture_from_stats
+from alphapulse_perf.profiling.text import render_summary
 
 __all__ = ["CapturePaths", "capture_name", "write_capture"]
 

@@ -7,7 +7,7 @@ machines of this project reach only the package registries, so the page stops at
 defined`. The same files exist as npm packages, and npm is reachable: `npm pack` downloads them
 into a cache, and `make_offline` copies them to html/vendor/ and points the tags there.
 
-    python -m alphapulse_perf.offline_html [html] [--cache .asv/vendor]
+    alphapulse-perf publish [--html html] [--cache .asv/vendor]   # asv publish, then this
 
 `asv publish` rewrites index.html every time, so run this after every publish; it is idempotent.
 An external URL that the table below does not know is an error (naming the file and the URL): an
@@ -20,7 +20,6 @@ is written before every decision is made, so an unknown URL leaves the directory
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import html
@@ -29,10 +28,9 @@ import posixpath
 import re
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -70,7 +68,7 @@ class UnknownUrlError(OfflineHtmlError):
     def __init__(self, found: Sequence[tuple[str, str]]) -> None:
         lines = "\n".join(f"  {where}: {url}" for where, url in found)
         super().__init__(
-            "external URLs not in alphapulse_perf.offline_html.ASSETS (did asv change its "
+            "external URLs not in alphapulse_perf.publish.offline_html.ASSETS (did asv change its "
             f"libraries? add them to the table):\n{lines}"
         )
         self.found = list(found)
@@ -456,25 +454,3 @@ def make_offline(
         write_atomic(path, text.encode("utf-8"))
         written.append(path)
     return written
-
-
-def _names(paths: Iterable[Path], root: Path) -> str:
-    return ", ".join(str(p.relative_to(root)) for p in paths) or "nothing (already offline)"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("html", nargs="?", type=Path, default=Path("html"))
-    parser.add_argument("--cache", type=Path, default=Path(".asv/vendor"))
-    args = parser.parse_args(argv)
-    try:
-        written = make_offline(args.html, args.cache)
-    except OfflineHtmlError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"{args.html}: wrote {_names(written, args.html)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

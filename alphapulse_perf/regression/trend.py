@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from alphapulse_perf.asv_api import from_asv
-from alphapulse_perf.compare import SeriesKey, series_order
-from alphapulse_perf.results import Outcome, Record
-from alphapulse_perf.settings import Direction, Settings
+from alphapulse_perf._asv import from_asv
+from alphapulse_perf.regression.compare import SeriesKey, series_order
+from alphapulse_perf.regression.settings import Direction, Settings
+from alphapulse_perf.results.records import Outcome, Record
 
 __all__ = ["Point", "Step", "Trend", "find_steps", "trends"]
 

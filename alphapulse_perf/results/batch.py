@@ -18,8 +18,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from alphapulse_perf._asv import from_asv
 from alphapulse_perf._files import write_atomic
-from alphapulse_perf.asv_api import from_asv
 
 __all__ = ["BatchError", "measure_batch"]
 

@@ -6,8 +6,8 @@ Times share one unit for the whole table, chosen from its largest figure; each c
 
 from __future__ import annotations
 
-from alphapulse_perf.profile_diff import DiffRow, ProfileDiff, Side, Status
-from alphapulse_perf.profile_text import format_time, time_unit
+from alphapulse_perf.profiling.diff import DiffRow, ProfileDiff, Side, Status
+from alphapulse_perf.profiling.text import format_time, time_unit
 
 __all__ = ["render_diff", "render_diff_markdown", "render_diff_text"]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from alphapulse_perf.compare import Comparison
-from alphapulse_perf.confirm import Confirmation
-from alphapulse_perf.render_check import check_data
-from alphapulse_perf.render_check import render_markdown as check_markdown
-from alphapulse_perf.render_check import render_text as check_text
-from alphapulse_perf.tables import markdown_table, text_table
+from alphapulse_perf.regression.compare import Comparison
+from alphapulse_perf.regression.confirm import Confirmation
+from alphapulse_perf.report.check import check_data
+from alphapulse_perf.report.check import render_markdown as check_markdown
+from alphapulse_perf.report.check import render_text as check_text
+from alphapulse_perf.report.tables import markdown_table, text_table
 
 __all__ = ["CONFIRM_FORMATS", "render_confirmation"]
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from alphapulse_perf._files import write_atomic
-from alphapulse_perf.asv_json import JSONFileError, parse_json
+from alphapulse_perf.results.asv_json import JSONFileError, parse_json
 
 __all__ = [
     "FORMAT_VERSION",
