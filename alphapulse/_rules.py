@@ -262,7 +262,7 @@ def read_symbol(symbol: object) -> str:
     return symbol
 
 
-Candle = tuple[int, float, float, float, float, float]
+CandleValues = tuple[int, float, float, float, float, float]
 
 
 def _price(field: str, value: Any) -> float:
@@ -285,7 +285,7 @@ def _stamp(value: Any) -> int:
     return int(read_stamps(value, 0))
 
 
-def read_candle(candle: Any, previous: int | None) -> Candle:
+def read_candle(candle: Any, previous: int | None) -> CandleValues:
     """One candle (timestamp, open, high, low, close, volume) by the rules of `Candles`.
 
     Errors carry no index: the caller moves them to the candle's place in its stream.

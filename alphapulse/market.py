@@ -12,10 +12,9 @@ import csv
 import io
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -228,10 +227,8 @@ def load_csv(path: str | PathLike[str], symbol: str = "") -> Candles:
             if len(record) != len(header):
                 raise _width_error(path, reader.line_num, record, header)
             lines.append(reader.line_num)
-            stamps.append(_read_cell(record, columns, "timestamp", _parse_time, len(rows)))
-            rows.append(
-                [_read_cell(record, columns, f, _parse_number, len(rows)) for f in FLOAT_FIELDS]
-            )
+            stamps.append(_parse_stamp(record[columns["timestamp"]], len(rows)))
+            rows.append(_parse_prices(record, columns, len(rows)))
     except csv.Error as err:
         raise ValueError(f"{path}, line {reader.line_num}: {err}") from None
     except rules.InputError as err:  # a cell of the row just read
@@ -243,21 +240,32 @@ def load_csv(path: str | PathLike[str], symbol: str = "") -> Candles:
         raise _located(path, lines, columns, err) from None
 
 
-def _parse_number(text: str) -> float:
+def _parse_stamp(text: str, k: int) -> int:
+    """The timestamp cell of candle `k`; an error names the field and the index."""
     try:
-        return float(text)
-    except ValueError:
-        raise rules.InputError("", "is not a number", detail=repr(text)) from None
-
-
-def _read_cell(
-    record: list[str], columns: dict[str, int], field: str, parse: Callable[[str], Any], k: int
-) -> Any:
-    """One cell parsed; an error names the field and the candle's index `k`."""
-    try:
-        return parse(record[columns[field]])
+        return _parse_time(text)
     except rules.InputError as err:
-        raise rules.InputError(field, err.problem, (k,), err.detail) from None
+        raise rules.InputError("timestamp", err.problem, (k,), err.detail) from None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_prices(record: list[str], columns: dict[str, int], k: int) -> list[float]:
+    """The price and volume cells of candle `k`; an error names the first bad one."""
+    cells = [record[columns[f]] for f in FLOAT_FIELDS]
+    try:
+        return [float(cell) for cell in cells]
+    except ValueError:
+        bad = next(j for j, cell in enumerate(cells) if not _is_number(cell))
+        raise rules.InputError(
+            FLOAT_FIELDS[bad], "is not a number", (k,), repr(cells[bad])
+        ) from None
 
 
 def _located(

@@ -55,7 +55,7 @@ class _Buffer:
     def last_timestamp(self) -> int | None:
         return int(self.stamps[self.end - 1]) if self.end else None
 
-    def append(self, candle: rules.Candle) -> None:
+    def append(self, candle: rules.CandleValues) -> None:
         if self.end == self.values.shape[1]:
             keep = self.window - 1
             self.values[:, :keep] = self.values[:, self.end - keep : self.end]
