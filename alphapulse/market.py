@@ -146,7 +146,7 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     """The column (from 0) of each field, `timestamp` included, from the header."""
     names = [h.strip().lower() for h in header]
     time_name = next((c for c in _TIME_COLUMNS if c in names), None)
-    if time_name is None and names[0] != "":
+    if time_name is None and names[:1] != [""]:
         raise ValueError(
             f"{path}: no column named timestamp or date in the header {header}"
             " (nor an unnamed first column of dates, as pandas' to_csv() writes the index)"

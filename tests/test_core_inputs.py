@@ -476,6 +476,9 @@ def test_csv_duplicate_column_is_named(tmp_path: Path, twice: str) -> None:
     [
         pytest.param(b"", "the file is empty", id="empty"),
         pytest.param(b"\xef\xbb\xbf", "the file is empty", id="bom-only"),
+        pytest.param(
+            b"\n" + ",".join(FIELDS).encode() + b"\n", "in the header []", id="blank-first-line"
+        ),
         pytest.param(",".join(CSV_ORDER).encode() + b"\n", "has 0 candles", id="header-only"),
         pytest.param(
             ",".join(CSV_ORDER).encode() + b"\n\xff\xfe,1\n", "line 2: not UTF-8", id="latin-1"
