@@ -2,7 +2,17 @@
 
 `Candles` holds one symbol (1-D arrays); `CandleBatch` holds many symbols of equal length
 (2-D arrays, one row a symbol), which is what lets `scan` work across symbols in one call.
-Every rule that fails raises `ValueError` naming the field and the first bad index.
+
+The input contract (the rules live in `alphapulse._rules`, shared with the streaming path):
+- `timestamp`: integers, ms since the epoch, within int64 (no floats, even whole ones), or
+  datetime64 without NaT; strictly increasing along each row.
+- `open`, `high`, `low`, `close`, `volume`: real numbers (int or float dtype; no bool, str,
+  None, complex), finite; high >= max(open, close), low <= min(open, close), volume >= 0.
+- every field of one shape (1-D for `Candles`, 2-D for `CandleBatch`), at least `min_candles`
+  candles long; symbols are str.
+The first rule that fails raises `ValueError` naming the field and the first bad index ("index 7",
+"row 2, index 7") and, for a bad value in a list, the value; a symbol that is no str raises
+`TypeError`. Arrays are read, checked and converted vectorised; lists go through numpy first.
 """
 
 from __future__ import annotations
@@ -13,82 +23,39 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from alphapulse import _rules as rules
+from alphapulse._rules import FLOAT_FIELDS
+
 __all__ = ["MIN_CANDLES", "PRICE_FIELDS", "CandleBatch", "Candles"]
 
 # The longest lookback of the detection: SMA 50 needs 50 candles for its first value.
 MIN_CANDLES = 50
 
 PRICE_FIELDS = ("open", "high", "low", "close")
-_FLOAT_FIELDS = (*PRICE_FIELDS, "volume")
 
 
-def _first_bad(mask: NDArray[np.bool_]) -> str:
-    """Describe the first True of `mask`: 'index 7' (1-D) or 'row 2, index 7' (2-D)."""
-    where = np.argwhere(mask)[0]
-    if mask.ndim == 1:
-        return f"index {where[0]}"
-    return f"row {where[0]}, index {where[1]}"
-
-
-def _as_float(name: str, values: ArrayLike, ndim: int) -> NDArray[np.float64]:
-    arr = np.asarray(values)
-    if arr.dtype.kind not in "iuf":
-        raise ValueError(f"`{name}` must hold real numbers, got dtype {arr.dtype}")
-    if arr.ndim != ndim:
-        raise ValueError(f"`{name}` must be a {ndim}-D array, got {arr.ndim}-D")
-    out = np.ascontiguousarray(arr, dtype=np.float64)
-    bad = ~np.isfinite(out)
-    if bad.any():
-        raise ValueError(f"`{name}` has a NaN or infinite value at {_first_bad(bad)}")
-    return out
-
-
-def _as_timestamp(values: ArrayLike, ndim: int) -> NDArray[np.int64]:
-    arr = np.asarray(values)
-    if arr.dtype.kind == "M":
-        arr = arr.astype("datetime64[ms]").astype(np.int64)
-    elif arr.dtype.kind not in "iu":
-        raise ValueError(
-            "`timestamp` must hold integers (ms since the epoch) or datetime64,"
-            f" got dtype {arr.dtype}"
-        )
-    if arr.ndim != ndim:
-        raise ValueError(f"`timestamp` must be a {ndim}-D array, got {arr.ndim}-D")
-    return np.ascontiguousarray(arr, dtype=np.int64)
-
-
-def _validate(
-    timestamp: NDArray[np.int64], fields: dict[str, NDArray[np.float64]], min_candles: int
-) -> None:
-    """Check the OHLCV rules on 1-D or 2-D arrays (candles along the last axis)."""
-    shape = timestamp.shape
-    for name, arr in fields.items():
-        if arr.shape != shape:
-            raise ValueError(f"`{name}` has shape {arr.shape}, but `timestamp` has shape {shape}")
-    if shape[-1] < min_candles:
-        raise ValueError(
-            f"`timestamp` has {shape[-1]} candles; the detection needs at least {min_candles}"
-        )
-    o, h, l, c, v = (fields[name] for name in _FLOAT_FIELDS)
-    checks = (
-        ("high", h < np.maximum(o, c), "is below max(open, close)"),
-        ("low", l > np.minimum(o, c), "is above min(open, close)"),
-        ("volume", v < 0, "is negative"),
-    )
-    for name, bad, rule in checks:
-        if bad.any():
-            raise ValueError(f"`{name}` {rule} at {_first_bad(bad)}")
-    not_increasing = np.diff(timestamp, axis=-1) <= 0
-    if not_increasing.any():
-        where = np.argwhere(not_increasing)[0].copy()
-        where[-1] += 1  # the diff at k compares candle k+1 with candle k
-        at = f"index {where[0]}" if len(where) == 1 else f"row {where[0]}, index {where[1]}"
-        raise ValueError(f"`timestamp` is not strictly increasing at {at}")
+def _read(
+    timestamp: ArrayLike, prices: tuple[ArrayLike, ...], ndim: int, min_candles: int
+) -> tuple[NDArray[np.int64], dict[str, NDArray[np.float64]]]:
+    """Every rule of `_rules`, in its order: each field read, then the rules between them."""
+    ts = rules.read_stamps(timestamp, ndim)
+    fields = {
+        name: rules.read_prices(name, values, ndim)
+        for name, values in zip(FLOAT_FIELDS, prices, strict=True)
+    }
+    rules.check_candles(ts, fields, min_candles)
+    ts.flags.writeable = False
+    for arr in fields.values():
+        arr.flags.writeable = False
+    return ts, fields
 
 
 @dataclass(frozen=True, eq=False)
 class Candles:
-    """One symbol's candles, oldest first. Arrays are float64 (timestamps int64 ms)."""
+    """One symbol's candles, oldest first: read-only float64 arrays, timestamps int64 ms.
+
+    Built only from inputs that pass the module's rules (ValueError naming field and index).
+    """
 
     timestamp: NDArray[np.int64]
     open: NDArray[np.float64]
@@ -110,22 +77,20 @@ class Candles:
         *,
         min_candles: int = MIN_CANDLES,
     ) -> None:
-        raw = dict(zip(_FLOAT_FIELDS, (open, high, low, close, volume), strict=True))
-        fields = {name: _as_float(name, values, 1) for name, values in raw.items()}
-        ts = _as_timestamp(timestamp, 1)
-        _validate(ts, fields, min_candles)
+        prices = (open, high, low, close, volume)
+        ts, fields = _read(timestamp, prices, 1, min_candles)
         object.__setattr__(self, "timestamp", ts)
         for name, arr in fields.items():
-            arr.flags.writeable = False
             object.__setattr__(self, name, arr)
-        ts.flags.writeable = False
-        object.__setattr__(self, "symbol", symbol)
+        object.__setattr__(self, "symbol", rules.read_symbol(symbol))
 
     def __len__(self) -> int:
         return int(self.timestamp.shape[0])
 
     def tail(self, n: int) -> Candles:
-        """The newest `n` candles (views, no copy)."""
+        """The newest `n` candles (views, no copy); `n` at least 1."""
+        if n < 1:
+            raise ValueError(f"`n` must be at least 1, got {n}")
         return Candles(
             self.timestamp[-n:],
             self.open[-n:],
@@ -139,7 +104,10 @@ class Candles:
 
 @dataclass(frozen=True, eq=False)
 class CandleBatch:
-    """Many symbols' candles of equal length: 2-D arrays, one row a symbol, oldest first."""
+    """Many symbols' candles of equal length: 2-D arrays, one row a symbol, oldest first.
+
+    The rules of `Candles` hold on every row (errors say "row r, index k"); one symbol a row.
+    """
 
     symbols: tuple[str, ...]
     timestamp: NDArray[np.int64]
@@ -161,20 +129,18 @@ class CandleBatch:
         *,
         min_candles: int = MIN_CANDLES,
     ) -> None:
-        raw = dict(zip(_FLOAT_FIELDS, (open, high, low, close, volume), strict=True))
-        fields = {name: _as_float(name, values, 2) for name, values in raw.items()}
-        ts = _as_timestamp(timestamp, 2)
-        names = tuple(symbols)
+        if isinstance(symbols, str):  # a str is a sequence of one-letter symbols
+            raise TypeError(f"`symbols` must be a sequence of str, got the str {symbols!r}")
+        names = tuple(rules.read_symbol(s) for s in symbols)
+        prices = (open, high, low, close, volume)
+        ts, fields = _read(timestamp, prices, 2, min_candles)
         if len(names) != ts.shape[0]:
             raise ValueError(
                 f"`symbols` names {len(names)} symbols, but the arrays hold {ts.shape[0]} rows"
             )
-        _validate(ts, fields, min_candles)
         object.__setattr__(self, "symbols", names)
         object.__setattr__(self, "timestamp", ts)
-        ts.flags.writeable = False
         for name, arr in fields.items():
-            arr.flags.writeable = False
             object.__setattr__(self, name, arr)
 
     @classmethod
@@ -182,6 +148,9 @@ class CandleBatch:
         """Stack single-symbol candles of equal length into one batch."""
         if not candles:
             raise ValueError("`candles` is empty: a batch needs at least one symbol")
+        for k, c in enumerate(candles):
+            if not isinstance(c, Candles):
+                raise TypeError(f"`candles[{k}]` must be Candles, got {type(c).__name__}")
         lengths = {len(c) for c in candles}
         if len(lengths) != 1:
             raise ValueError(
@@ -189,7 +158,7 @@ class CandleBatch:
             )
         return cls(
             [c.symbol for c in candles],
-            *(np.stack([getattr(c, f) for c in candles]) for f in ("timestamp", *_FLOAT_FIELDS)),
+            *(np.stack([getattr(c, f) for c in candles]) for f in ("timestamp", *FLOAT_FIELDS)),
             min_candles=0,  # each row was validated as `Candles` already
         )
 

@@ -9,6 +9,8 @@ to a tick, so that every pattern of the set occurs and exact ties happen as they
 from __future__ import annotations
 
 import csv
+import io
+import re
 import zlib
 from collections.abc import Sequence
 from os import PathLike
@@ -17,6 +19,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from alphapulse import _rules as rules
+from alphapulse._rules import FLOAT_FIELDS
 from alphapulse.candles import CandleBatch, Candles
 
 __all__ = [
@@ -119,59 +123,156 @@ def synthetic_batch(
     return CandleBatch.from_candles([synthetic_candles(s, n, timeframe, seed) for s in symbols])
 
 
-_COLUMNS = ("open", "high", "low", "close", "volume")
 _TIME_COLUMNS = ("timestamp", "date")
+_SECONDS_BELOW = 100_000_000_000  # an integer timestamp below this (year 5138 in s) is in seconds
+# A UTC offset at the end of an ISO time: Z, +01:00, -0530.
+_OFFSET = re.compile(r"(?:Z|([+-])(\d\d):?(\d\d))$")
 
 
-def _parse_time(path: Path, text: str, line: int) -> int:
-    """Milliseconds since the epoch from an integer (s or ms) or an ISO date."""
+def _read_text(path: Path) -> str:
+    """The file as text: UTF-8, with or without a BOM."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ValueError(
+            f"{path}, line {line}: not UTF-8 text (byte {data[err.start]:#04x}"
+            f" at offset {err.start}); save the file as UTF-8"
+        ) from None
+
+
+def _columns(path: Path, header: list[str]) -> dict[str, int]:
+    """The column (from 0) of each field, `timestamp` included, from the header."""
+    names = [h.strip().lower() for h in header]
+    time_name = next((c for c in _TIME_COLUMNS if c in names), None)
+    if time_name is None and names[:1] != [""]:
+        raise ValueError(
+            f"{path}: no column named timestamp or date in the header {header}"
+            " (nor an unnamed first column of dates, as pandas' to_csv() writes the index)"
+        )
+    missing = [c for c in FLOAT_FIELDS if c not in names]
+    if missing:
+        raise ValueError(f"{path}: the header {header} has no column {', '.join(missing)}")
+    wanted = {"timestamp": time_name or "", **{c: c for c in FLOAT_FIELDS}}
+    for name in wanted.values():
+        if name and names.count(name) > 1:
+            where = [k + 1 for k, n in enumerate(names) if n == name]
+            raise ValueError(f"{path}: the header names column {name!r} more than once {where}")
+    return {field: names.index(name) for field, name in wanted.items()}
+
+
+def _parse_time(text: str) -> int:
+    """Milliseconds since the epoch from an integer (s or ms) or an ISO date (UTC by default)."""
+    text = text.strip()
     try:
         value = int(text)
     except ValueError:
-        try:
-            return int(np.datetime64(text.strip().rstrip("Z"), "ms").astype(np.int64))
-        except ValueError:
-            raise ValueError(
-                f"{path}, line {line}: column timestamp: not a date: {text!r}"
-            ) from None
-    return value * 1000 if abs(value) < 100_000_000_000 else value  # seconds -> ms
+        return _parse_date(text)
+    return value * 1000 if abs(value) < _SECONDS_BELOW else value
+
+
+def _parse_date(text: str) -> int:
+    """Milliseconds since the epoch from an ISO date, UTC unless it ends with an offset."""
+    offset = _OFFSET.search(text) if ("T" in text or " " in text) else None
+    minutes = 0  # east of UTC
+    if offset is not None:
+        sign, hours, mins = offset.groups()
+        if sign is not None:
+            minutes = (1 if sign == "+" else -1) * (int(hours) * 60 + int(mins))
+        text = text[: offset.start()]
+    not_a_date = rules.InputError("timestamp", "is not a date", detail=repr(text))
+    if not text[:1].isdigit():  # numpy also reads "", "NaT", "today" and "now": no dates here
+        raise not_a_date
+    try:
+        date = np.datetime64(text)
+    except ValueError:
+        raise not_a_date from None
+    return int(rules.read_stamps(date, 0)) - minutes * 60_000
+
+
+def _width_error(path: Path, line: int, record: list[str], header: list[str]) -> ValueError:
+    """A row with more or fewer cells than the header, at its first missing or extra column."""
+    n, width = len(record), len(header)
+    if n < width:
+        what = f"the row is short: {n} cells, the header has {width} (no {header[n]!r})"
+    else:
+        what = f"the row is long: {n} cells, the header has {width} (extra {record[width]!r})"
+    return ValueError(f"{path}, line {line}, column {min(n, width) + 1}: {what}")
 
 
 def load_csv(path: str | PathLike[str], symbol: str = "") -> Candles:
-    """Read OHLCV candles from a CSV file with a header (names matched without regard to case)."""
+    """Read one symbol's OHLCV candles from a CSV file with a header.
+
+    The header names the columns open, high, low, close, volume and timestamp (or date), in any
+    order and case; or, as pandas' `DataFrame.to_csv()` writes it, the first column is unnamed and
+    holds the dates. A timestamp is an integer (seconds or ms since the epoch) or an ISO date,
+    in UTC unless it ends with an offset (Z, +01:00). The file is UTF-8, with or without a BOM.
+    The candles must pass the rules of `Candles`. Every error is a ValueError naming the file
+    and, for a cell, its line, its column (from 1) and the candle's index.
+    """
     path = Path(path)
-    with path.open(newline="") as f:
-        reader = csv.reader(f)
+    reader = csv.reader(io.StringIO(_read_text(path), newline=""))
+    stamps: list[int] = []
+    rows: list[list[float]] = []
+    lines: list[int] = []
+    try:
         header = next(reader, None)
         if header is None:
             raise ValueError(f"{path}: the file is empty")
-        names = [h.strip().lower() for h in header]
-        time_col = next((names.index(c) for c in _TIME_COLUMNS if c in names), None)
-        if time_col is None:
-            raise ValueError(f"{path}: no column named timestamp or date in the header {header}")
-        missing = [c for c in _COLUMNS if c not in names]
-        if missing:
-            raise ValueError(f"{path}: the header {header} has no column {', '.join(missing)}")
-        cols = [names.index(c) for c in _COLUMNS]
-        stamps: list[int] = []
-        rows: list[list[float]] = []
-        for line, record in enumerate(reader, start=2):
+        columns = _columns(path, header)
+        for record in reader:
             if not record:
-                continue
-            stamps.append(_parse_time(path, record[time_col], line))
-            values = []
-            for name, k in zip(_COLUMNS, cols, strict=True):
-                try:
-                    values.append(float(record[k]))
-                except (ValueError, IndexError):
-                    cell = record[k] if k < len(record) else "<missing>"
-                    raise ValueError(
-                        f"{path}, line {line}: column {name}: not a number: {cell!r}"
-                    ) from None
-            rows.append(values)
-    data = np.array(rows, dtype=np.float64).reshape(-1, len(_COLUMNS))
+                continue  # a blank line
+            if len(record) != len(header):
+                raise _width_error(path, reader.line_num, record, header)
+            lines.append(reader.line_num)
+            stamps.append(_parse_stamp(record[columns["timestamp"]], len(rows)))
+            rows.append(_parse_prices(record, columns, len(rows)))
+    except csv.Error as err:
+        raise ValueError(f"{path}, line {reader.line_num}: {err}") from None
+    except rules.InputError as err:  # a cell of the row just read
+        raise _located(path, lines, columns, err) from None
+    o, h, l, c, v = np.array(rows, dtype=np.float64).reshape(-1, len(FLOAT_FIELDS)).T
     try:
-        o, h, l, c, v = data.T
-        return Candles(np.array(stamps, dtype=np.int64), o, h, l, c, v, symbol or path.stem)
-    except ValueError as err:
-        raise ValueError(f"{path}: {err}") from None
+        return Candles(stamps, o, h, l, c, v, symbol or path.stem)
+    except rules.InputError as err:
+        raise _located(path, lines, columns, err) from None
+
+
+def _parse_stamp(text: str, k: int) -> int:
+    """The timestamp cell of candle `k`; an error names the field and the index."""
+    try:
+        return _parse_time(text)
+    except rules.InputError as err:
+        raise rules.InputError("timestamp", err.problem, (k,), err.detail) from None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_prices(record: list[str], columns: dict[str, int], k: int) -> list[float]:
+    """The price and volume cells of candle `k`; an error names the first bad one."""
+    cells = [record[columns[f]] for f in FLOAT_FIELDS]
+    try:
+        return [float(cell) for cell in cells]
+    except ValueError:
+        bad = next(j for j, cell in enumerate(cells) if not _is_number(cell))
+        raise rules.InputError(
+            FLOAT_FIELDS[bad], "is not a number", (k,), repr(cells[bad])
+        ) from None
+
+
+def _located(
+    path: Path, lines: list[int], columns: dict[str, int], err: rules.InputError
+) -> ValueError:
+    """`err` with the file, and the line and column of the cell it names."""
+    if not err.index:
+        return err.moved((), f"{path}: ")
+    line, column = lines[err.index[0]], columns[err.field] + 1
+    return err.moved(err.index, f"{path}, line {line}, column {column}: ")

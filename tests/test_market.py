@@ -89,12 +89,12 @@ def test_load_csv_epoch_seconds(tmp_path: Path) -> None:
         pytest.param("date,open,high,low,close\n", "has no column volume", id="no-volume"),
         pytest.param(
             "date,open,high,low,close,volume\n2024-01-01,1,2,x,1,1\n",
-            "line 2: column low: not a number",
+            "line 2, column 4: `low` is not a number at index 0",
             id="cell",
         ),
         pytest.param(
             "date,open,high,low,close,volume\nyesterday,1,2,0,1,1\n",
-            "line 2: column timestamp: not a date",
+            "line 2, column 1: `timestamp` is not a date at index 0",
             id="date",
         ),
         pytest.param(
