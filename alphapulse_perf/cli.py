@@ -51,9 +51,7 @@ from alphapulse_perf.report.confirm import CONFIRM_FORMATS, render_confirmation
 from alphapulse_perf.report.snapshot import SNAPSHOT_FORMATS, render_snapshot, select
 from alphapulse_perf.report.trend import TREND_FORMATS, render_trends
 from alphapulse_perf.report.trend_plot import plot_files, render_trend_plot
-from alphapulse_perf.results.batch import BatchError, measure_batch
-from alphapulse_perf.results.git import RevisionError, resolve
-from alphapulse_perf.results.records import (
+from alphapulse_perf.results import (
     BenchmarkInfo,
     Record,
     ResultsError,
@@ -63,6 +61,8 @@ from alphapulse_perf.results.records import (
     machines,
     run_files,
 )
+from alphapulse_perf.results.batch import BatchError, measure_batch
+from alphapulse_perf.results.git import RevisionError, resolve
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

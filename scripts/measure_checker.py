@@ -423,7 +423,7 @@ def analyse(keep: Path, rounds: int) -> list[str]:
     from alphapulse_perf.regression.check import rounds_of
     from alphapulse_perf.regression.compare import Status, compare_commits
     from alphapulse_perf.regression.settings import Rule, load_settings
-    from alphapulse_perf.results.records import load_benchmarks, load_records
+    from alphapulse_perf.results import load_benchmarks, load_records
 
     roles = json.loads((keep / "roles.json").read_text())
     base = load_settings(ROOT / "pyproject.toml")

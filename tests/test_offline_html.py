@@ -331,7 +331,7 @@ CANDLES = "1000"
 
 def _measured(results: Path) -> tuple[str, list[int]] | None:
     """The machine with most measured commits of the graph, and its commit count per env."""
-    from alphapulse_perf.results.records import Outcome, ResultsError, load_records
+    from alphapulse_perf.results import Outcome, ResultsError, load_records
 
     try:
         records = load_records(results)

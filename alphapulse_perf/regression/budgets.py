@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from alphapulse_perf.regression.compare import series_order
 from alphapulse_perf.regression.settings import Budget
-from alphapulse_perf.results.records import Outcome, Record
+from alphapulse_perf.results import Outcome, Record
 
 __all__ = ["BudgetCheck", "BudgetStatus", "check_budgets"]
 

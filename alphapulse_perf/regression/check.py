@@ -23,8 +23,8 @@ from alphapulse_perf.regression.compare import (
 )
 from alphapulse_perf.regression.drift import Drift, discount_drift, find_drift
 from alphapulse_perf.regression.settings import Finding, Settings
+from alphapulse_perf.results import BenchmarkInfo, Record, full_hashes
 from alphapulse_perf.results.git import RevisionError, resolve
-from alphapulse_perf.results.records import BenchmarkInfo, Record, full_hashes
 
 __all__ = [
     "CheckReport",

@@ -32,7 +32,7 @@ from alphapulse_perf.regression.stats import (
     significance,
     split_rounds,
 )
-from alphapulse_perf.results.records import Outcome, Record
+from alphapulse_perf.results import Outcome, Record
 
 __all__ = [
     "COMPARED",

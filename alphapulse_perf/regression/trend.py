@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from alphapulse_perf._asv import from_asv
 from alphapulse_perf.regression.compare import SeriesKey, series_order
 from alphapulse_perf.regression.settings import Direction, Settings
-from alphapulse_perf.results.records import Outcome, Record
+from alphapulse_perf.results import Outcome, Record
 
 __all__ = ["Point", "Step", "Trend", "find_steps", "trends"]
 

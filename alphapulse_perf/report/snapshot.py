@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from alphapulse_perf.report.tables import markdown_table, text_table
 from alphapulse_perf.report.units import format_value, json_number
-from alphapulse_perf.results.records import Outcome, Record
+from alphapulse_perf.results import Outcome, Record
 
 __all__ = ["SNAPSHOT_FORMATS", "render_snapshot", "select"]
 

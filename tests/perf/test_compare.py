@@ -11,7 +11,7 @@ from alphapulse_perf.regression.budgets import BudgetStatus, check_budgets
 from alphapulse_perf.regression.compare import Status, classify, compare_commits
 from alphapulse_perf.regression.settings import Budget, Direction, Rule, Settings
 from alphapulse_perf.regression.stats import Evidence
-from alphapulse_perf.results.records import Outcome, Record
+from alphapulse_perf.results import Outcome, Record
 
 FAST = (1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.01, 0.99, 1.02, 0.98)
 SETTINGS = Settings(

@@ -15,7 +15,7 @@ from alphapulse_perf.regression.check import CheckReport, Revision, run_check
 from alphapulse_perf.regression.compare import Status, classify
 from alphapulse_perf.regression.settings import Budget, Rule
 from alphapulse_perf.report.check import render_check
-from alphapulse_perf.results.records import Outcome
+from alphapulse_perf.results import Outcome
 
 BASE, HEAD = "a" * 40, "b" * 40
 

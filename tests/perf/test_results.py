@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from alphapulse_perf.results.records import (
+from alphapulse_perf.results import (
     Outcome,
     ResultsError,
     load_benchmarks,

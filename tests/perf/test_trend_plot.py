@@ -21,7 +21,7 @@ from test_trend import COMMITS, LEVELS
 from alphapulse_perf.regression.trend import Point, Step, Trend, trends
 from alphapulse_perf.report.trend import describe_step
 from alphapulse_perf.report.trend_plot import plot_files, render_trend_plot, safe_name
-from alphapulse_perf.results.records import Outcome, Record
+from alphapulse_perf.results import Outcome, Record
 
 SVG = "{http://www.w3.org/2000/svg}"
 WORSE, BETTER = "#c92a2a", "#2b8a3e"
