@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from test_gate_rules import BASE, COLD, HEAD, settings, timing, write
 
-from alphapulse_perf import cli
-from alphapulse_perf.cli import main
+from alphapulse_perf.cli import gate, main
 
 TALIB = "bench_talib.TALibSingleSymbol.time_detection"
 COUNT = "bench_instructions.Instructions.track_instructions"
@@ -54,7 +53,7 @@ def confirm(
     *extra: str,
 ) -> tuple[int, dict[str, Any]]:
     results, config = _first(tmp_path, first_factor)
-    monkeypatch.setattr(cli, "measure_batch", batch)
+    monkeypatch.setattr(gate, "measure_batch", batch)
     code = main(
         ["confirm", "--results", str(results), "--config", str(config), "--baseline", BASE,
          "--commit", HEAD, "--rounds", "2", "--repo", str(tmp_path), "--format", "json", *extra]
@@ -115,7 +114,7 @@ def test_a_deterministic_regression_needs_no_second_look(
     results = write(tmp_path / "first", {COUNT: count, COLD: timing(1.0)},
                     {COUNT: more, COLD: timing(1.0)})  # fmt: skip
     batch = FakeBatch({})
-    monkeypatch.setattr(cli, "measure_batch", batch)
+    monkeypatch.setattr(gate, "measure_batch", batch)
     config = settings(tmp_path, DETERMINISTIC)
     code = main(["confirm", "--results", str(results), "--config", str(config),
                  "--baseline", BASE, "--commit", HEAD, "--format", "json"])  # fmt: skip
@@ -128,7 +127,7 @@ def test_markdown_leads_with_the_confirmed_verdict(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     results, config = _first(tmp_path, 1.5)
-    monkeypatch.setattr(cli, "measure_batch", FakeBatch({COLD: timing(1.0), TALIB: timing(1.0)}))
+    monkeypatch.setattr(gate, "measure_batch", FakeBatch({COLD: timing(1.0), TALIB: timing(1.0)}))
     code = main(["confirm", "--results", str(results), "--config", str(config), "--baseline",
                  BASE, "--commit", HEAD, "--repo", str(tmp_path),
                  "--format", "markdown"])  # fmt: skip
@@ -150,7 +149,7 @@ def test_the_second_batch_never_goes_into_asvs_results_or_over_another(
     if where == "not-empty":
         (into / "results").mkdir(parents=True)
     batch = FakeBatch({})
-    monkeypatch.setattr(cli, "measure_batch", batch)
+    monkeypatch.setattr(gate, "measure_batch", batch)
     code = main(["confirm", "--results", str(results), "--config", str(config), "--baseline",
                  BASE, "--commit", HEAD, "--into", str(into)])  # fmt: skip
     assert (code, batch.calls) == (2, [])
@@ -164,7 +163,7 @@ def test_no_second_batch_when_the_check_fails_on_other_findings(
     results = write(tmp_path / "first", {COUNT: count, COLD: timing(1.0)},
                     {COUNT: more, COLD: timing(1.5)})  # fmt: skip
     batch = FakeBatch({})
-    monkeypatch.setattr(cli, "measure_batch", batch)
+    monkeypatch.setattr(gate, "measure_batch", batch)
     config = settings(tmp_path, DETERMINISTIC)
     code = main(["confirm", "--results", str(results), "--config", str(config),
                  "--baseline", BASE, "--commit", HEAD])  # fmt: skip

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from conftest import BENCHMARKS, run_file, write_results
 
-from alphapulse_perf import cli
-from alphapulse_perf.cli import main
+from alphapulse_perf.cli import gate, main
 
 SINGLE = "bench_single_symbol.SingleSymbolDetection.time_detect"
 COLD = "bench_cold_start.ColdStart.timeraw_import"
@@ -341,7 +340,7 @@ def test_an_internal_error_exits_3_with_its_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise KeyError("a bug")
 
-    monkeypatch.setattr(cli, "run_check", boom)
+    monkeypatch.setattr(gate, "run_check", boom)
     assert check(results, settings(tmp_path)) == 3
     err = capsys.readouterr().err
     assert "Traceback" in err and "KeyError: 'a bug'" in err and "please report" in err

@@ -1,0 +1,90 @@
+"""The profiling commands (`profile` of benchmarks at a commit, `profile-diff`), and `publish`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from alphapulse_perf.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, progress, write
+from alphapulse_perf.profiling.asv_runner import ProfileError, profile_benchmarks
+from alphapulse_perf.profiling.capture import load_capture
+from alphapulse_perf.profiling.diff import Normalisation, compare_captures, offender_marks
+from alphapulse_perf.profiling.diff_render import render_diff
+from alphapulse_perf.profiling.flamegraph import render_flamegraph
+from alphapulse_perf.publish.history import publish_history
+from alphapulse_perf.results.git import resolve
+
+__all__ = ["cmd_profile", "cmd_profile_diff", "cmd_publish"]
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    commit = resolve(args.commit, args.repo)
+    out = args.out if args.out is not None else Path("profiles") / commit[:8]
+    outcomes = profile_benchmarks(
+        args.repo, commit, args.regex, out, args.min_time, progress=progress
+    )
+    for o in outcomes:
+        if o.status == "ok":
+            print(f"{o.case.label}: {o.calls} calls -> {o.txt} (.prof, .svg)")
+        else:
+            print(f"{o.case.label}: {o.status}: {o.message.rstrip()}", file=sys.stderr)
+    failed = any(o.status == "failed" for o in outcomes)
+    return EXIT_FINDINGS if failed or all(o.status != "ok" for o in outcomes) else EXIT_OK
+
+
+def _bench_captures(args: argparse.Namespace) -> tuple[Path, Path]:
+    """`--bench X --from A --to B`: X profiled at both commits; the two `.prof` files."""
+    paths = []
+    for rev in (args.from_rev, args.to_rev):
+        commit = resolve(rev, args.repo)
+        (outcome,) = profile_benchmarks(
+            args.repo, commit, args.bench, args.out / commit[:8], args.min_time,
+            expect_one=True, progress=progress,
+        )  # fmt: skip
+        if outcome.prof is None:
+            why = f"{outcome.status}: {outcome.message.rstrip()}"
+            raise ProfileError(f"{outcome.case.label} at {commit[:8]}: {why}")
+        paths.append(outcome.prof)
+    return paths[0], paths[1]
+
+
+def cmd_profile_diff(args: argparse.Namespace) -> int:
+    bench = (args.bench, args.from_rev, args.to_rev)
+    if args.captures and any(bench):
+        raise UsageError("give two capture files or --bench/--from/--to, not both")
+    if any(bench) and not all(bench):
+        raise UsageError("--bench, --from and --to go together")
+    if not any(bench) and len(args.captures) != 2:
+        raise UsageError("give two capture files (before, after) or --bench X --from A --to B")
+    if args.top < 1 or args.mark < 0:
+        raise UsageError("--top must be at least 1 and --mark at least 0")
+    before_path, after_path = (
+        _bench_captures(args) if args.bench else (Path(args.captures[0]), Path(args.captures[1]))
+    )
+    after = load_capture(after_path)
+    diff = compare_captures(
+        load_capture(before_path), after, Normalisation(args.normalise), args.sort
+    )
+    table = render_diff(diff, args.format, args.top)
+    if args.output is not None:
+        write(args.output, table)
+    else:
+        sys.stdout.write(table)
+    picture = args.flamegraph
+    if picture is None and args.bench:  # captures are in OUT/<commit8>/
+        revs = f"{before_path.parent.name}-{after_path.parent.name}"
+        picture = args.out / f"{after_path.stem}.{revs}.svg"
+    if picture is not None:
+        title = f"{after_path}\nagainst {before_path}: the top offenders are marked"
+        write(picture, render_flamegraph(after, title, offender_marks(diff, args.mark)))
+        print(f"flame graph: {picture}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    written = publish_history(args.repo, args.html, args.cache, show_progress=sys.stderr.isatty())
+    root = args.repo / args.html
+    names = ", ".join(str(p.relative_to(root)) for p in written) or "nothing (already offline)"
+    print(f"{root}: published; vendoring wrote {names}")
+    return EXIT_OK
