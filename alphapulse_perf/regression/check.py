@@ -7,7 +7,6 @@ a `CheckReport` that the renderers (render_check.py) turn into text, Markdown or
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,6 @@ __all__ = [
     "CheckReport",
     "Coverage",
     "Revision",
-    "next_steps",
     "pair_counts",
     "resolve_revision",
     "rounds_of",
@@ -219,16 +217,3 @@ def pair_counts(
         for c in comparisons
         if c.unit == "instructions"
     )
-
-
-def next_steps(comparison: Comparison, baseline: str, target: str) -> list[str]:
-    """The commands that bisect a regression and show where its time went."""
-    regex = "^" + re.escape(comparison.benchmark) + "$"
-    bench = comparison.benchmark
-    if comparison.params:
-        bench += "(" + ", ".join(comparison.params) + ")"
-    return [
-        f"asv find -m {comparison.machine} {baseline[:8]}..{target[:8]} {shlex.quote(regex)}",
-        f"alphapulse-perf profile-diff --bench {shlex.quote(bench)}"
-        f" --from {baseline[:8]} --to {target[:8]}",
-    ]

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from alphapulse_perf.regression.compare import Comparison
 from alphapulse_perf.regression.confirm import Confirmation
-from alphapulse_perf.report.check import check_data
-from alphapulse_perf.report.check import render_markdown as check_markdown
-from alphapulse_perf.report.check import render_text as check_text
+from alphapulse_perf.report.check_json import check_data
+from alphapulse_perf.report.check_markdown import render_markdown as check_markdown
+from alphapulse_perf.report.check_text import render_text as check_text
 from alphapulse_perf.report.tables import markdown_table, text_table
 
 __all__ = ["CONFIRM_FORMATS", "render_confirmation"]
