@@ -1,4 +1,4 @@
-"""What the hostile-input corpus (tests/perf/test_hostile_corpus.py) does to each command.
+"""What the hostile-input corpus (tests/perf/cli/test_hostile_corpus.py) does to each command.
 
     .venv/bin/python -m scripts.measure_corpus
 
@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "perf"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "perf" / "cli"))
 
 from test_hostile_corpus import CASES, COMMANDS, _apply, _write_valid
 

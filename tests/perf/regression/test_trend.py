@@ -7,17 +7,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from builders import COMMITS, LEVELS, SETTINGS, rec
 from conftest import empty_config, run_file, write_results
-from test_compare import SETTINGS, rec
 
 from alphapulse_perf.cli import main
 from alphapulse_perf.regression.settings import Direction
 from alphapulse_perf.regression.trend import find_steps, trends
 from alphapulse_perf.report.trend import render_trends
 from alphapulse_perf.results import Outcome
-
-COMMITS = [f"{k:x}" * 40 for k in range(1, 9)]
-LEVELS = [1.0, 1.01, 0.99, 1.0, 2.0, 2.02, 1.98, 2.0]
 
 
 def test_one_step_found_with_its_commits() -> None:

@@ -8,7 +8,7 @@ import textwrap
 from dataclasses import replace
 
 import pytest
-from test_compare import FAST, SETTINGS, rec, scaled
+from builders import FAST, SETTINGS, rec, scaled
 
 from alphapulse_perf.regression.budgets import check_budgets
 from alphapulse_perf.regression.check import CheckReport, Revision, run_check

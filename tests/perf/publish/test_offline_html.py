@@ -36,7 +36,7 @@ from alphapulse_perf.publish.offline_html import (
     tarball_path,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 JQUERY = ASSETS[0]
 FLOT = ASSETS[1]
 assert JQUERY.spec == "jquery@3.3.1" and FLOT.spec == "flot@0.8.3"

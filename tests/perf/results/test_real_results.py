@@ -20,8 +20,8 @@ import pytest
 
 from alphapulse_perf.cli import main
 
-DATA = Path(__file__).parent / "data" / "openmathlib" / "results"
-SHARED = Path(__file__).parents[3] / "shared" / "real-asv-results" / "openmathlib-blas-benchmarks"
+DATA = Path(__file__).parents[1] / "data" / "openmathlib" / "results"
+SHARED = Path(__file__).parents[4] / "shared" / "real-asv-results" / "openmathlib-blas-benchmarks"
 OLD, NEW = "9893c99c", "0e098f7e"  # adjacent in date order on every machine
 GBMV = "benchmarks.gbmv.time_gbmv"
 GEMV = "benchmarks.gemv.time_gemv"
@@ -129,7 +129,7 @@ def test_the_whole_published_history(
 
 # MDAnalysis's results repository (tests/perf/data/mdanalysis-benchmarks/README.md): one machine,
 # two or three envs a commit, failures in bulk, a benchmark whose parameters changed.
-MDA = Path(__file__).parent / "data" / "mdanalysis-benchmarks" / "results"
+MDA = Path(__file__).parents[1] / "data" / "mdanalysis-benchmarks" / "results"
 PY27 = "conda-py2.7-Cython-mdanalysistests-numpy-scipy"
 
 

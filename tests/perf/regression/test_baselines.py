@@ -28,7 +28,7 @@ from alphapulse_perf.regression.baselines import (
 )
 
 A, B = "a" * 40, "b" * 40
-ROOT = Path(__file__).resolve().parents[2]  # the checkout whose alphapulse_perf is tested
+ROOT = Path(__file__).resolve().parents[3]  # the checkout whose alphapulse_perf is tested
 
 
 def test_set_list_replace_and_remove(tmp_path: Path) -> None:

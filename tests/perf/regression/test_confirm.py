@@ -179,7 +179,7 @@ def test_no_second_batch_when_the_check_fails_on_other_findings(
 def test_the_batch_config_is_asvs_with_absolute_paths_and_its_own_results(tmp_path: Path) -> None:
     from alphapulse_perf.results.batch import _config_copy
 
-    repo = Path(__file__).parents[2]
+    repo = Path(__file__).parents[3]
     copy = json.loads(_config_copy(repo, tmp_path / "batch").read_text())
     assert copy["results_dir"] == str((tmp_path / "batch" / "results").resolve())
     assert copy["repo"] == str(repo.resolve() / ".")

@@ -6,43 +6,13 @@ import re
 from dataclasses import replace
 
 import pytest
+from builders import FAST, SETTINGS, rec, scaled
 
 from alphapulse_perf.regression.budgets import BudgetStatus, check_budgets
 from alphapulse_perf.regression.compare import Status, classify, compare_commits
-from alphapulse_perf.regression.settings import Budget, Direction, Rule, Settings
+from alphapulse_perf.regression.settings import Budget, Direction, Rule
 from alphapulse_perf.regression.stats import Evidence
 from alphapulse_perf.results import Outcome, Record
-
-FAST = (1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.01, 0.99, 1.02, 0.98)
-SETTINGS = Settings(
-    tolerance=0.10,
-    rules=(
-        Rule(re.compile("per_second"), direction=Direction.HIGHER),
-        Rule(re.compile("instructions"), tolerance=0.01, deterministic=True),
-    ),
-)
-
-
-def rec(
-    value: float | None,
-    samples: tuple[float, ...] | None = None,
-    *,
-    commit: str = "a" * 40,
-    name: str = "b.Bench.time_x",
-    outcome: Outcome = Outcome.OK,
-    version: str = "1",
-    ci: tuple[float, float] | None = None,
-    params: tuple[str, ...] = ("10",),
-) -> Record:
-    return Record(
-        machine="m1", env="env", commit=commit, date=1, benchmark=name, params=params,
-        param_names=("n",), outcome=outcome, value=value, ci_99=ci, q25_q75=None,
-        samples=samples, repeat=None, unit="seconds", type="time", version=version,
-    )  # fmt: skip
-
-
-def scaled(factor: float) -> tuple[float, ...]:
-    return tuple(x * factor for x in FAST)
 
 
 @pytest.mark.parametrize(

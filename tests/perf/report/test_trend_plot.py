@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 import pytest
+from builders import COMMITS, LEVELS, SETTINGS, rec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_compare import SETTINGS, rec
-from test_trend import COMMITS, LEVELS
 
 from alphapulse_perf.regression.trend import Point, Step, Trend, trends
 from alphapulse_perf.report.trend import describe_step
