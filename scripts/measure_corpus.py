@@ -17,7 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "perf" / "cli"))
+PERF_TESTS = Path(__file__).parents[1] / "tests" / "perf"
+sys.path[:0] = [str(PERF_TESTS / "cli"), str(PERF_TESTS)]  # the corpus, and its conftest
 
 from test_hostile_corpus import CASES, COMMANDS, _apply, _write_valid
 
