@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-PERF_TESTS = Path(__file__).parents[1] / "tests" / "perf"
-sys.path[:0] = [str(PERF_TESTS / "cli"), str(PERF_TESTS)]  # the corpus, and its conftest
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "perf"))  # conftest, builders
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "perf" / "cli"))  # the corpus
 
 from test_hostile_corpus import CASES, COMMANDS, _apply, _write_valid
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from alphapulse_perf.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, progress, write
-from alphapulse_perf.profiling.asv_runner import ProfileError, profile_benchmarks
+from alphapulse_perf.profiling.asv_runner import CaseStatus, ProfileError, profile_benchmarks
 from alphapulse_perf.profiling.capture import load_capture
 from alphapulse_perf.profiling.diff import Normalisation, compare_captures, offender_marks
 from alphapulse_perf.profiling.diff_render import render_diff
@@ -25,12 +25,13 @@ def cmd_profile(args: argparse.Namespace) -> int:
         args.repo, commit, args.regex, out, args.min_time, progress=progress
     )
     for o in outcomes:
-        if o.status == "ok":
+        if o.status is CaseStatus.OK:
             print(f"{o.case.label}: {o.calls} calls -> {o.txt} (.prof, .svg)")
         else:
-            print(f"{o.case.label}: {o.status}: {o.message.rstrip()}", file=sys.stderr)
-    failed = any(o.status == "failed" for o in outcomes)
-    return EXIT_FINDINGS if failed or all(o.status != "ok" for o in outcomes) else EXIT_OK
+            print(f"{o.case.label}: {o.status.value}: {o.message.rstrip()}", file=sys.stderr)
+    failed = any(o.status is CaseStatus.FAILED for o in outcomes)
+    nothing = all(o.status is not CaseStatus.OK for o in outcomes)
+    return EXIT_FINDINGS if failed or nothing else EXIT_OK
 
 
 def _bench_captures(args: argparse.Namespace) -> tuple[Path, Path]:
@@ -43,7 +44,7 @@ def _bench_captures(args: argparse.Namespace) -> tuple[Path, Path]:
             expect_one=True, progress=progress,
         )  # fmt: skip
         if outcome.prof is None:
-            why = f"{outcome.status}: {outcome.message.rstrip()}"
+            why = f"{outcome.status.value}: {outcome.message.rstrip()}"
             raise ProfileError(f"{outcome.case.label} at {commit[:8]}: {why}")
         paths.append(outcome.prof)
     return paths[0], paths[1]

@@ -23,6 +23,7 @@ as plain text: `time_detect(1000)` selects one combination without escaping the 
 from __future__ import annotations
 
 import contextlib
+import enum
 import importlib
 import itertools
 import json
@@ -49,6 +50,7 @@ from alphapulse_perf.profiling.text import render_summary
 __all__ = [
     "BenchmarkCase",
     "CaseOutcome",
+    "CaseStatus",
     "ProfileError",
     "profile_benchmarks",
     "select_cases",
@@ -87,10 +89,16 @@ class BenchmarkCase:
         return capture_name(f"{self.name}({inner})")
 
 
+class CaseStatus(enum.Enum):
+    OK = "ok"
+    SKIPPED = "skipped"  # NotImplementedError in setup, as asv skips it
+    FAILED = "failed"
+
+
 @dataclass(frozen=True)
 class CaseOutcome:
     case: BenchmarkCase
-    status: str  # "ok", "skipped", "failed"
+    status: CaseStatus
     calls: int
     message: str
     prof: Path | None = None
@@ -189,13 +197,14 @@ def _write_outputs(case: BenchmarkCase, raw: Path, out_dir: Path, title: str) ->
     try:
         stats = without_profiler_frames(load_stats(raw))
     except CaptureError as err:
-        return CaseOutcome(case, "failed", 0, f"the runner's capture is unreadable: {err}")
+        why = f"the runner's capture is unreadable: {err}"
+        return CaseOutcome(case, CaseStatus.FAILED, 0, why)
     prof = out_dir / f"{case.stem}.prof"
     capture = capture_from_stats(stats, str(prof))
     write_atomic(prof, marshal.dumps(stats))
     txt = write_atomic(out_dir / f"{case.stem}.txt", render_summary(capture, title=title))
     svg = write_atomic(out_dir / f"{case.stem}.svg", render_flamegraph(capture, title))
-    return CaseOutcome(case, "ok", 0, "", prof, txt, svg)
+    return CaseOutcome(case, CaseStatus.OK, 0, "", prof, txt, svg)
 
 
 def profile_benchmarks(
@@ -251,8 +260,9 @@ def profile_benchmarks(
                 scratch,
             )  # fmt: skip
             reported = json.loads(result.read_text())
-            if reported["status"] != "ok":
-                outcomes.append(CaseOutcome(case, reported["status"], 0, str(reported["message"])))
+            status = CaseStatus(reported["status"])  # the runner writes one of them
+            if status is not CaseStatus.OK:
+                outcomes.append(CaseOutcome(case, status, 0, str(reported["message"])))
                 continue
             title = f"{case.label} at {commit[:8]}: {reported['calls']} calls under cProfile"
             written = _write_outputs(case, raw, out_dir, title)
