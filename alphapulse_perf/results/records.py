@@ -1,16 +1,7 @@
-"""The records the helper reads asv's results into, and their errors.
+"""The records the helper reads asv's results into (one value of one benchmark, combination,
+commit, machine and env), the benchmarks' attributes, and the error that names a file.
 
-Layout (asv 0.6, results format version 2):
-
-    results/benchmarks.json                     every benchmark's attributes
-    results/<machine>/machine.json              the machine's description
-    results/<machine>/<commit8>-<env>.json      one run of one commit in one environment
-
-A run file maps each benchmark to a row whose columns `result_columns` names (result, params,
-version, started_at, duration, stats_ci_99_a, stats_ci_99_b, stats_q_25, stats_q_75,
-stats_number, stats_repeat, samples, profile); asv drops trailing empty columns. `result` holds one
-value per parameter combination (the flattened cartesian product of `params`): a number, null for a
-failure, NaN for a skip. The files are not strict JSON (NaN, Infinity). Parameters are repr strings.
+How asv lays its files out, and how they are read, is `loading`'s documentation.
 """
 
 from __future__ import annotations
