@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.common import api, candles
+from benchmarks.common import api, candles, on_cpu
 
 # Untimed setup of the fresh interpreter: 1,000 hourly candles as plain lists, built without
 # numpy or alphapulse so that their imports stay inside the timed statement.
@@ -57,5 +57,6 @@ class WarmStart:
         self.detect = api("alphapulse", "detect")
         self.candles = candles("BTCUSDT", 1_000)
 
+    @on_cpu(version="2")
     def time_detect(self) -> None:
         self.detect(self.candles)

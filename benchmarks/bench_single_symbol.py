@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.common import CANDLES, api, candles
+from benchmarks.common import CANDLES, api, candles, on_cpu
 
 
 class SingleSymbolDetection:
@@ -19,6 +19,7 @@ class SingleSymbolDetection:
         self.detect = api("alphapulse", "detect")
         self.candles = candles("BTCUSDT", n)
 
+    @on_cpu(version="2")
     def time_detect(self, n: int) -> None:
         self.detect(self.candles)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.common import api, batch, candles
+from benchmarks.common import api, batch, candles, on_cpu
 
 
 class Stages:
@@ -36,12 +36,15 @@ class Stages:
         self.newest_patterns = np.stack([patterns[name][:, -1] for name in self.names])
         self.close = c[:, -1]
 
+    @on_cpu(version="2")
     def time_indicators(self, symbols: int) -> None:
         self.compute_indicators(*self.ohlcv)
 
+    @on_cpu(version="2")
     def time_patterns(self, symbols: int) -> None:
         self.detect_patterns(*self.ohlcv[:4])
 
+    @on_cpu(version="2")
     def time_signals(self, symbols: int) -> None:
         self.indicator_votes(self.newest, self.close)
         self.score_patterns(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.common import HOUR_MS, streaming_replay
+from benchmarks.common import HOUR_MS, on_cpu, streaming_replay
 
 WINDOW = 500
 
@@ -19,6 +19,7 @@ class StreamingUpdate:
         self.detector, self.rows, self.next_ts = streaming_replay(WINDOW)
         self.k = 0
 
+    @on_cpu(version="2")
     def time_update(self) -> None:
         row = self.rows[self.k % len(self.rows)]
         self.detector.update("BTCUSDT", (self.next_ts, *row))

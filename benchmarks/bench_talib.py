@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.common import CANDLES, PATTERN_NAMES, SYMBOL_COUNTS, api, batch, candles
+from benchmarks.common import CANDLES, PATTERN_NAMES, SYMBOL_COUNTS, api, batch, candles, on_cpu
 
 
 def _talib() -> Any:
@@ -60,6 +60,7 @@ class TALibSingleSymbol:
         c = candles("BTCUSDT", n)
         self.arrays = (c.open, c.high, c.low, c.close, c.volume)
 
+    @on_cpu(version="2")
     def time_detection(self, n: int) -> None:
         talib_detection(self.talib, *self.arrays)
 
@@ -78,6 +79,7 @@ class TALibMultiSymbol:
         self.talib = _talib()
         self.rows = _rows(batch(symbols))
 
+    @on_cpu(version="2")
     def time_detection(self, symbols: int) -> None:
         for row in self.rows:
             talib_detection(self.talib, *row)

@@ -13,6 +13,7 @@ import pkgutil
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,22 @@ def test_every_benchmark_class_has_an_explicit_version() -> None:
         {name.rsplit(".", 1)[0] for name, cls, *_ in CASES if "version" not in vars(cls)}
     )
     assert missing == []
+
+
+def test_every_in_process_timing_runs_on_the_cpu_clock_with_its_own_version() -> None:
+    """A wall clock counts the time a process waits for a core; CPU time does not (common.on_cpu).
+    Cold start (timeraw_) times a child interpreter, which only the wall clock sees."""
+    wall = sorted(
+        name
+        for name, cls, method, _ in CASES
+        if method.startswith("time_") and getattr(cls, method).timer is not time.process_time
+    )
+    assert wall == []
+    unversioned = sorted(
+        name for name, cls, method, _ in CASES
+        if method.startswith("time_") and "version" not in vars(getattr(cls, method))
+    )  # fmt: skip
+    assert unversioned == []
 
 
 @pytest.mark.parametrize(
