@@ -32,6 +32,7 @@ import tarfile
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 from alphapulse_perf._files import write_atomic
@@ -174,9 +175,7 @@ ASSETS: tuple[Asset, ...] = (
     ),
 )
 
-# A <script> or <link> start tag; quoted attribute values may hold '>'.
-_TAG = re.compile(r"""<(script|link)\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
-# One attribute inside a tag: leading space, name, optional `= value`.
+# One attribute inside a start tag that html.parser found: leading space, name, optional value.
 _ATTRIBUTE = re.compile(r"""(\s+)([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 
@@ -215,12 +214,21 @@ def _check_table(assets: Sequence[Asset]) -> None:
             raise OfflineHtmlError(f"asset table: bad entry {asset}")
 
 
-def _unquote(raw: str | None) -> str:
-    if raw is None:
-        return ""
-    if raw[:1] in {'"', "'"}:
-        raw = raw[1:-1]
-    return html.unescape(raw)
+class _LoadingTags(HTMLParser):
+    """Every <script> and <link> start tag of a page: where it starts, its text as written, and
+    its attributes as a browser reads them (names lower-cased, character references decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[tuple[int, int], str, str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "link"):
+            text = self.get_starttag_text() or ""
+            values = {name: value or "" for name, value in attrs}
+            self.found.append((self.getpos(), text, tag, values))
+
+    handle_startendtag = handle_starttag  # <link ... />
 
 
 def _resource_attribute(tag: str, attributes: Mapping[str, str]) -> str | None:
@@ -231,46 +239,61 @@ def _resource_attribute(tag: str, attributes: Mapping[str, str]) -> str | None:
     return "href" if rels & LOADING_RELS else None
 
 
+def _retarget(written: str, tag: str, attribute: str, target: str) -> str:
+    """The start tag `written` with `attribute` pointing at `target` and the CDN-only attributes
+    gone; every other byte as it was written."""
+    pieces: list[str] = []
+    position = 0
+    for m in _ATTRIBUTE.finditer(written, 1 + len(tag)):  # after "<" and the tag's name
+        pieces.append(written[position : m.start()])
+        position = m.end()
+        name = m.group(2).lower()
+        if name in DROPPED_ATTRIBUTES:
+            continue
+        if name == attribute:
+            pieces.append(f'{m.group(1)}{m.group(2)}="{html.escape(target)}"')
+        else:
+            pieces.append(m.group(0))
+    pieces.append(written[position:])
+    return "".join(pieces)
+
+
 def rewrite_html(
     text: str, assets: Sequence[Asset] = ASSETS, vendor: str = VENDOR_DIR
 ) -> tuple[str, list[str]]:
     """Point every known CDN tag of `text` at `vendor/<name>`; return the text and unknown URLs.
 
-    Only the URL changes and the CDN-only attributes go (integrity, crossorigin, referrerpolicy);
-    everything else, `onerror` included, stays as asv wrote it, byte for byte. Tags already
-    pointing at a relative path are left alone, which makes a second pass a no-op.
+    `html.parser` finds the tags (so a "<script" inside a comment or a script is not one) and
+    reads their attributes; only the URL changes and the CDN-only attributes go (integrity,
+    crossorigin, referrerpolicy); everything else, `onerror` included, stays as asv wrote it,
+    byte for byte. Tags already pointing at a relative path are left alone, which makes a second
+    pass a no-op.
     """
     by_url = {asset.url: asset for asset in assets}
+    parser = _LoadingTags()
+    parser.feed(text)
+    parser.close()
+    starts = [0] + [k + 1 for k, char in enumerate(text) if char == "\n"]  # line -> offset
     unknown: list[str] = []
-
-    def replace(match: re.Match[str]) -> str:
-        tag, body = match.group(1).lower(), match.group(2)
-        parsed = list(_ATTRIBUTE.finditer(body))
-        values = {m.group(2).lower(): _unquote(m.group(3)) for m in parsed}
+    pieces: list[str] = []
+    position = 0
+    for (line, column), written, tag, values in parser.found:
         attribute = _resource_attribute(tag, values)
         if attribute is None or not _EXTERNAL.match(values.get(attribute, "")):
-            return match.group(0)
+            continue
         url = values[attribute].strip()
         asset = by_url.get(url)
         if asset is None:
             unknown.append(url)
-            return match.group(0)
-        pieces: list[str] = []
-        position = 0
-        for m in parsed:
-            pieces.append(body[position : m.start()])
-            position = m.end()
-            name = m.group(2).lower()
-            if name in DROPPED_ATTRIBUTES:
-                continue
-            if name == attribute:
-                pieces.append(f'{m.group(1)}{m.group(2)}="{html.escape(f"{vendor}/{asset.name}")}"')
-            else:
-                pieces.append(m.group(0))
-        pieces.append(body[position:])
-        return f"<{match.group(1)}{''.join(pieces)}>"
-
-    return _TAG.sub(replace, text), unknown
+            continue
+        start = starts[line - 1] + column
+        pieces += [
+            text[position:start],
+            _retarget(written, tag, attribute, f"{vendor}/{asset.name}"),
+        ]
+        position = start + len(written)
+    pieces.append(text[position:])
+    return "".join(pieces), unknown
 
 
 def plan_html(

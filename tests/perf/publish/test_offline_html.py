@@ -92,6 +92,19 @@ def test_rewrite_handles_stylesheets_and_upper_case() -> None:
     assert new == '<LINK REL="stylesheet" HREF="../vendor/bootstrap.min.css" />'
 
 
+def test_only_real_tags_are_rewritten_not_their_look_alikes() -> None:
+    text = (
+        f'<!-- <script src="{JQUERY.url}"></script> -->'
+        f"<script>document.write('<script src=\"{JQUERY.url}\"></scr' + 'ipt>');</script>"
+        f'<script\nsrc="{JQUERY.url}"\ndefer></script>'
+    )
+    new, unknown = rewrite_html(text)
+    assert unknown == []
+    assert new == text.replace(
+        f'<script\nsrc="{JQUERY.url}"\ndefer>', '<script\nsrc="vendor/jquery.min.js"\ndefer>'
+    )
+
+
 def test_rewrite_reports_unknown_script_and_stylesheet_urls() -> None:
     text = (
         '<script src="https://cdn.example.com/new-lib.js"></script>'
