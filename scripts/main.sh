@@ -13,6 +13,11 @@ history="${ALPHAPULSE_HISTORY:-8}"
 bash scripts/setup.sh perf
 asv=.venv/bin/asv
 
+# Timings of another host filed under this name would join its series as a step no commit made.
+if ! .venv/bin/alphapulse-perf machine check --machine "$machine" --results results >/dev/null; then
+    echo "Not measuring: pick a machine name of this host's own, e.g. ALPHAPULSE_MACHINE=$(hostname)" >&2
+    exit 2
+fi
 # asv needs a machine file before it runs non-interactively; re-running only refreshes it.
 "$asv" machine --yes --machine "$machine" >/dev/null
 

@@ -18,6 +18,7 @@ from alphapulse_perf._asv import AsvMissing
 from alphapulse_perf._files import OutputError
 from alphapulse_perf.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError
 from alphapulse_perf.cli.gate import cmd_baseline, cmd_check, cmd_confirm, cmd_report, cmd_trend
+from alphapulse_perf.cli.machine import cmd_machine
 from alphapulse_perf.cli.parser import build_parser
 from alphapulse_perf.cli.profile import cmd_profile, cmd_profile_diff, cmd_publish
 from alphapulse_perf.profiling.asv_runner import ProfileError
@@ -40,6 +41,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "baseline": cmd_baseline,
     "trend": cmd_trend,
     "publish": cmd_publish,
+    "machine": cmd_machine,
 }
 
 

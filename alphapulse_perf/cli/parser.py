@@ -71,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--mark", type=int, default=5, help="offenders marked (default: 5)")
     _add_profiling_options(diff)
     _add_check_parsers(commands)
+    machine = commands.add_parser(
+        "machine", help="machine check: is this host the one whose results a name holds?"
+    )
+    machine_actions = machine.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check_host = machine_actions.add_parser(
+        "check", help="compare this host with the stored machine.json; exit 2 when it differs"
+    )
+    check_host.add_argument("--machine", help="the machine name (default: settings')")
+    _add_settings_options(check_host)
     publish = commands.add_parser(
         "publish", help="asv's HTML history (asv publish), made to open offline too"
     )
