@@ -7,9 +7,10 @@ only when a statistic or a fit is needed, and its absence is a clear error, not 
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
-__all__ = ["AsvMissing", "from_asv"]
+__all__ = ["AsvMissing", "environment_spec", "from_asv"]
 
 
 class AsvMissing(RuntimeError):
@@ -30,3 +31,9 @@ def from_asv(module: str, name: str) -> Any:
             f"this asv has no {module}.{name}: install the pinned one (`pip install asv==0.6.6`)"
         ) from None
     return found
+
+
+def environment_spec(environment_type: str) -> str:
+    """asv's `-E` for the running interpreter (`virtualenv:3.12`): asv.conf.json's `pythons`
+    names one version, and on a machine with another one asv would select no environment."""
+    return f"{environment_type}:{sys.version_info.major}.{sys.version_info.minor}"

@@ -28,8 +28,18 @@ mkdir -p .asv
 } | awk '!seen[$0]++' > .asv/commits.txt
 echo "Measuring $(wc -l < .asv/commits.txt) commit(s) on machine '$machine' (those already measured are skipped)"
 
+# asv.conf.json names Python 3.11; asv measures with the interpreter set up here instead, whatever
+# version it is (3.10-3.13), and the env's name says which (virtualenv-py3.12-...).
+python=$(.venv/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 status=0
-"$asv" run --machine "$machine" --skip-existing-commits "HASHFILE:.asv/commits.txt" || status=$?
+"$asv" run --machine "$machine" -E "virtualenv:$python" --skip-existing-commits \
+    "HASHFILE:.asv/commits.txt" || status=$?
+head=$(git rev-parse HEAD)
+if ! compgen -G "results/$machine/${head:0:8}-*.json" >/dev/null; then
+    echo "asv measured nothing for HEAD on machine '$machine' (asv exit $status): no environment" \
+         "for Python $python, or no benchmark selected; see asv's output above" >&2
+    exit 2
+fi
 if [ "$status" -eq 2 ]; then
     echo "Some benchmarks failed (asv exit 2): they show as 'failed' below; rerun one with" \
          "'$asv run --machine $machine -b NAME --show-stderr HEAD^!'" >&2

@@ -492,7 +492,11 @@ def test_setup(workflow: dict[str, Any], job: str) -> None:
     (checkout,) = uses(workflow, job, "actions/checkout")
     assert checkout["with"]["fetch-depth"] == 0
     (python,) = uses(workflow, job, "actions/setup-python")
-    assert python["with"]["python-version"] == "3.11"
+    assert python["with"]["python-version"] == "${{ env.PYTHON }}"
+    assert workflow["env"]["PYTHON"] == "3.11"
+    runs = [argv for argv in invocations(workflow, job, "asv") if argv[0] == "run"]
+    # asv measures with the interpreter set up, whatever asv.conf.json's pythons say.
+    assert runs and all(asv_args(argv).env_spec == ["virtualenv:<PYTHON>"] for argv in runs)
     install = step_named(workflow, job, "Install")["run"]
     assert "bash scripts/setup.sh perf" in install
     assert "sudo apt-get install -y -qq valgrind" in install

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from alphapulse_perf._asv import environment_spec
 from alphapulse_perf._files import write_atomic
 from alphapulse_perf.profiling.capture import (
     CaptureError,
@@ -159,7 +160,8 @@ class _AsvEnvironment:
         environment: Any = importlib.import_module("asv.environment")
         try:
             conf = importlib.import_module("asv.config").Config.load(str(config_file))
-            environments = list(environment.get_environments(conf, None, verbose=False))
+            spec = [environment_spec(conf.environment_type or "virtualenv")]  # this interpreter
+            environments = list(environment.get_environments(conf, spec, verbose=False))
             if not environments:
                 raise ProfileError(f"{config_file}: asv finds no environment to run in")
             self.env = environments[0]

@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from alphapulse_perf._asv import from_asv
+from alphapulse_perf._asv import environment_spec, from_asv
 from alphapulse_perf._files import write_atomic
 
 __all__ = ["BatchError", "measure_batch"]
@@ -31,8 +31,9 @@ class BatchError(RuntimeError):
     """asv could not measure the batch (not a benchmark failing: asv stores that as null)."""
 
 
-def _config_copy(repo: Path, folder: Path) -> Path:
-    """asv.conf.json with its results (and HTML) folder moved into `folder`."""
+def _config_copy(repo: Path, folder: Path) -> tuple[Path, str]:
+    """asv.conf.json with its results (and HTML) folder moved into `folder`; and its
+    environment type."""
     load_json = from_asv("asv.util", "load_json")  # asv's reader: it allows comments
     user_error = from_asv("asv.util", "UserError")
     try:
@@ -50,7 +51,7 @@ def _config_copy(repo: Path, folder: Path) -> Path:
     path = folder / ASV_CONFIG
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(config, indent=2) + "\n")
-    return path
+    return path, str(config.get("environment_type", "virtualenv"))
 
 
 def measure_batch(
@@ -68,13 +69,14 @@ def measure_batch(
     asv's output goes to stderr when `show_progress`, else to `folder`/asv.log. Returns the wall
     time it took, in seconds. A benchmark that fails is stored as asv's null, not an error.
     """
-    config = _config_copy(repo, folder)
+    config, environment_type = _config_copy(repo, folder)
     hashes = folder / "commits.txt"
     write_atomic(hashes, "".join(f"{c}\n" for c in commits))
     selection = [arg for name in benchmarks for arg in ("-b", f"^{re.escape(name)}$")]
     command = [
         sys.executable, "-m", "asv", "--config", str(config.resolve()), "run",
-        "--machine", machine, "--record-samples", "--interleave-rounds", "-a", f"rounds={rounds}",
+        "--machine", machine, "-E", environment_spec(environment_type),
+        "--record-samples", "--interleave-rounds", "-a", f"rounds={rounds}",
         *selection, f"HASHFILE:{hashes.resolve()}",
     ]  # fmt: skip
     start = time.monotonic()

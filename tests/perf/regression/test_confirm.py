@@ -180,7 +180,9 @@ def test_the_batch_config_is_asvs_with_absolute_paths_and_its_own_results(tmp_pa
     from alphapulse_perf.results.batch import _config_copy
 
     repo = Path(__file__).parents[3]
-    copy = json.loads(_config_copy(repo, tmp_path / "batch").read_text())
+    path, environment_type = _config_copy(repo, tmp_path / "batch")
+    copy = json.loads(path.read_text())
+    assert environment_type == "virtualenv"
     assert copy["results_dir"] == str((tmp_path / "batch" / "results").resolve())
     assert copy["repo"] == str(repo.resolve() / ".")
     assert copy["env_dir"] == str(repo.resolve() / ".asv" / "env")  # asv's own environments
