@@ -21,6 +21,7 @@ from alphapulse_perf.cli.gate import cmd_baseline, cmd_check, cmd_confirm, cmd_r
 from alphapulse_perf.cli.machine import cmd_machine
 from alphapulse_perf.cli.parser import build_parser
 from alphapulse_perf.cli.profile import cmd_profile, cmd_profile_diff, cmd_publish
+from alphapulse_perf.cli.runners import cmd_merge, cmd_shard
 from alphapulse_perf.profiling.asv_runner import ProfileError
 from alphapulse_perf.profiling.capture import CaptureError
 from alphapulse_perf.publish.history import PublishError
@@ -29,6 +30,7 @@ from alphapulse_perf.regression.settings import SettingsError
 from alphapulse_perf.results import ResultsError
 from alphapulse_perf.results.batch import BatchError
 from alphapulse_perf.results.git import RevisionError
+from alphapulse_perf.results.merge import MergeError
 
 __all__ = ["build_parser", "main"]
 
@@ -42,6 +44,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "trend": cmd_trend,
     "publish": cmd_publish,
     "machine": cmd_machine,
+    "shard": cmd_shard,
+    "merge": cmd_merge,
 }
 
 
@@ -66,6 +70,7 @@ def _run(args: argparse.Namespace) -> int:
         AsvMissing,
         BaselineError,
         BatchError,
+        MergeError,
         CaptureError,
         OutputError,
         ProfileError,

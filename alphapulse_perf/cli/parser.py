@@ -80,6 +80,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check_host.add_argument("--machine", help="the machine name (default: settings')")
     _add_settings_options(check_host)
+    shard = commands.add_parser(
+        "shard", help="the asv -b regex of shard K of N (each benchmark in exactly one shard)"
+    )
+    shard.add_argument("k", type=int, metavar="K", help="this shard, 1 to N")
+    shard.add_argument("n", type=int, metavar="N", help="the number of shards")
+    shard.add_argument(
+        "--machine", help="whose recorded durations balance the shards (default: every machine)"
+    )
+    _add_settings_options(shard)
+    merge = commands.add_parser(
+        "merge", help="results folders of several runners as one (conflicts are errors)"
+    )
+    merge.add_argument("folders", nargs="+", type=Path, metavar="DIR", help="asv results folders")
+    merge.add_argument(
+        "--into", type=Path, required=True, metavar="RESULTS", help="the merged results folder"
+    )
     publish = commands.add_parser(
         "publish", help="asv's HTML history (asv publish), made to open offline too"
     )

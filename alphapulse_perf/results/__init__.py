@@ -6,7 +6,12 @@ measured into a folder of their own (`batch`). Nothing here decides anything or 
 from __future__ import annotations
 
 from alphapulse_perf.results.folders import commit_prefix, machine_info, machines, run_files
-from alphapulse_perf.results.loading import full_hashes, load_benchmarks, load_records
+from alphapulse_perf.results.loading import (
+    full_hashes,
+    load_benchmarks,
+    load_records,
+    recorded_durations,
+)
 from alphapulse_perf.results.records import (
     RESULTS_FORMAT,
     BenchmarkInfo,
@@ -29,5 +34,6 @@ __all__ = [
     "load_records",
     "machine_info",
     "machines",
+    "recorded_durations",
     "run_files",
 ]

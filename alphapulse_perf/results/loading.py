@@ -42,7 +42,7 @@ from alphapulse_perf.results.records import (
     ResultsError,
 )
 
-__all__ = ["full_hashes", "load_benchmarks", "load_records"]
+__all__ = ["full_hashes", "load_benchmarks", "load_records", "recorded_durations"]
 
 
 _TYPES = ("time", "track", "memory", "peakmemory", "")  # asv_runner's; "" when not written
@@ -261,3 +261,19 @@ def load_records(
         records.extend(found)
     records.sort(key=lambda r: (r.date, r.commit))
     return records
+
+
+def recorded_durations(results_dir: Path, machine: str | None = None) -> dict[str, float]:
+    """Each benchmark's wall time in asv's `duration` column (all its combinations), from the
+    newest run file that holds it (of one machine, if given)."""
+    newest: dict[str, tuple[float, float]] = {}  # name -> (date, seconds)
+    for path in run_files(results_dir, machine):
+        data = read_json_file(path)
+        date = require(path, data, "date", (int, float))
+        columns = require(path, data, "result_columns", list)
+        for name, raw in require(path, data, "results", dict).items():
+            row = Row(path, name, raw, columns)
+            seconds = row.finite("duration", row.cells.get("duration"))
+            if seconds is not None and date >= newest.get(name, (-math.inf, 0.0))[0]:
+                newest[name] = (date, seconds)
+    return {name: seconds for name, (_, seconds) in newest.items()}

@@ -1,0 +1,36 @@
+"""The commands of sharded runs: `shard K N` (what runner K of N measures) and `merge` (their
+results folders as one)."""
+
+from __future__ import annotations
+
+import argparse
+
+from alphapulse_perf.cli.common import EXIT_OK, UsageError, results_dir, settings_of
+from alphapulse_perf.regression.shard import asv_selection, shards
+from alphapulse_perf.results import load_benchmarks, recorded_durations
+from alphapulse_perf.results.merge import merge_results
+
+__all__ = ["cmd_merge", "cmd_shard"]
+
+
+def cmd_shard(args: argparse.Namespace) -> int:
+    if not 1 <= args.k <= args.n:
+        raise UsageError(f"shard {args.k} of {args.n}: K must be between 1 and N")
+    results = results_dir(args, settings_of(args))
+    names = [name for name in load_benchmarks(results) if name != "version"]
+    if not names:
+        raise UsageError(f"{results}/benchmarks.json lists no benchmark: run asv once first")
+    found = shards(names, recorded_durations(results, args.machine), args.n)
+    if not found[args.k - 1]:
+        raise UsageError(
+            f"shard {args.k} of {args.n} is empty: the suite has {len(names)} benchmarks"
+        )
+    print(asv_selection(found[args.k - 1]))
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    written = merge_results(args.folders, args.into)
+    runs = sum(1 for path in written if path.name not in ("machine.json", "benchmarks.json"))
+    print(f"{args.into}: {runs} run files from {len(args.folders)} folders")
+    return EXIT_OK
