@@ -31,6 +31,7 @@ from alphapulse_perf.results import ResultsError
 from alphapulse_perf.results.batch import BatchError
 from alphapulse_perf.results.git import RevisionError
 from alphapulse_perf.results.merge import MergeError
+from alphapulse_perf.results.suite import SuiteError
 
 __all__ = ["build_parser", "main"]
 
@@ -78,6 +79,7 @@ def _run(args: argparse.Namespace) -> int:
         ResultsError,
         RevisionError,
         SettingsError,
+        SuiteError,
         UsageError,
     ) as err:
         print(f"alphapulse-perf: {err}", file=sys.stderr)

@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     shard.add_argument(
         "--machine", help="whose recorded durations balance the shards (default: every machine)"
     )
+    shard.add_argument(
+        "--benchmarks",
+        type=Path,
+        default=Path("benchmarks"),
+        help="the suite (asv's benchmark_dir), discovered beside benchmarks.json's list",
+    )
     _add_settings_options(shard)
     merge = commands.add_parser(
         "merge", help="results folders of several runners as one (conflicts are errors)"

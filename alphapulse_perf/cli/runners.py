@@ -9,6 +9,7 @@ from alphapulse_perf.cli.common import EXIT_OK, UsageError, results_dir, setting
 from alphapulse_perf.regression.shard import asv_selection, shards
 from alphapulse_perf.results import load_benchmarks, recorded_durations
 from alphapulse_perf.results.merge import merge_results
+from alphapulse_perf.results.suite import suite_names
 
 __all__ = ["cmd_merge", "cmd_shard"]
 
@@ -17,9 +18,8 @@ def cmd_shard(args: argparse.Namespace) -> int:
     if not 1 <= args.k <= args.n:
         raise UsageError(f"shard {args.k} of {args.n}: K must be between 1 and N")
     results = results_dir(args, settings_of(args))
-    names = [name for name in load_benchmarks(results) if name != "version"]
-    if not names:
-        raise UsageError(f"{results}/benchmarks.json lists no benchmark: run asv once first")
+    recorded = [name for name in load_benchmarks(results) if name != "version"]
+    names = sorted({*recorded, *suite_names(args.benchmarks)})  # today's and those asv knows
     found = shards(names, recorded_durations(results, args.machine), args.n)
     if not found[args.k - 1]:
         raise UsageError(

@@ -125,11 +125,16 @@ def test_a_shards_regex_selects_its_benchmarks_and_their_combinations_only() -> 
 def test_shard_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     results = runner(tmp_path / "r", [SINGLE, TRACK, COLD])
     (tmp_path / "none.toml").write_text("")
+    suite = tmp_path / "shardsuite"  # a benchmark added since the last asv run
+    suite.mkdir()
+    (suite / "__init__.py").write_text("")
+    (suite / "bench_new.py").write_text("class New:\n    def time_it(self):\n        pass\n")
     common = ["--results", str(results), "--config", str(tmp_path / "none.toml")]
+    common += ["--benchmarks", str(suite)]
     selected = []
     for k in (1, 2):
         assert main(["shard", str(k), "2", *common]) == 0
         selected.append(re.compile(capsys.readouterr().out.strip()))
-    names = [n for n in BENCHMARKS if n != "version"]
+    names = [n for n in BENCHMARKS if n != "version"] + ["bench_new.New.time_it"]
     assert all(sum(bool(s.search(n)) for s in selected) == 1 for n in names)
     assert main(["shard", "3", "2", *common]) == 2
