@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -79,7 +80,12 @@ def test_run_both_commits_with_samples(clone: tuple[Path, dict[str, str], list[s
 
 
 def check(
-    repo: Path, env: dict[str, str], baseline: str, target: str, command: str = "check"
+    repo: Path,
+    env: dict[str, str],
+    baseline: str,
+    target: str,
+    command: str = "check",
+    results: Path | None = None,
 ) -> tuple[int, dict]:
     # These runs measure a few benchmarks only: the budgets of the others have no result, which
     # would fail the check; the settings say so for this test alone.
@@ -91,7 +97,7 @@ def check(
     done = subprocess.run(
         [CHECK, command, "--machine", "e2e", "--baseline", baseline, "--commit", target,
          "--rounds", str(ROUNDS), "--format", "json", "--config", str(settings),
-         "--results", str(repo / "results")],
+         "--results", str(results or repo / "results")],
         cwd=repo, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode in (0, 1), done.stderr
@@ -221,3 +227,46 @@ def test_instruction_counts_are_exact_and_flag_the_slower_commit(
     # The report pairs each count with the timing of its workload.
     beside = {pair["instructions"]: pair["timing"] for pair in report["beside"]}
     assert beside[f"{name}(workload='patterns')"] == "bench_stages.Stages.time_patterns(symbols=1)"
+
+
+def test_two_shards_merged_give_the_verdict_of_one_run(
+    clone: tuple[Path, dict[str, str], list[str]], tmp_path: Path
+) -> None:
+    """As two runners would: each shard of BENCHMARKS measured by its own asv run into its own
+    results folder, the folders merged, then checked like the unsharded results."""
+    repo, env, (fast, _, slow) = clone
+    (repo / ".asv" / "pair.txt").write_text(f"{fast}\n{slow}\n")
+    conf = json.loads(_without_comments((repo / "asv.conf.json").read_text()))
+    folders = []
+    for k in (1, 2):
+        shard = run([CHECK, "shard", str(k), "2", "--match", BENCHMARKS], repo, env).strip()
+        folder = tmp_path / f"shard{k}"
+        config = tmp_path / f"asv-shard{k}.json"
+        paths = {key: str(repo / conf[key]) for key in ("repo", "benchmark_dir", "env_dir")}
+        config.write_text(json.dumps({**conf, **paths, "results_dir": str(folder)}))
+        run([ASV, "--config", str(config), "run", "--machine", "e2e", "--record-samples",
+             "--interleave-rounds", "-a", f"rounds={ROUNDS}", "-b", shard,
+             "HASHFILE:.asv/pair.txt"], repo, env)  # fmt: skip
+        folders.append(folder)
+    merged = tmp_path / "merged"
+    run([CHECK, "merge", *map(str, folders), "--into", str(merged)], repo, env)
+    sharded = check(repo, env, fast, slow, results=merged)
+    whole = check(repo, env, fast, slow)
+    assert sharded[0] == whole[0] == 1
+    for _, report in (sharded, whole):  # the same verdict per benchmark (timings: within noise)
+        by_label = {c["label"]: c["status"] for c in report["benchmarks"]}
+        patterns = [s for label, s in by_label.items() if "Stages.time_patterns" in label]
+        talib = [s for label, s in by_label.items() if "TALibSingleSymbol" in label]
+        assert patterns and all(s == "regressed" for s in patterns), by_label
+        assert talib and all(s != "regressed" for s in talib), by_label
+
+    def measured(report: dict) -> list[str]:
+        found = [c for c in report["benchmarks"] if c["current"] is not None]
+        return sorted(c["label"] for c in found if re.search(BENCHMARKS, c["label"]))
+
+    assert measured(sharded[1]) == measured(whole[1])  # every combination, in one shard or other
+
+
+def _without_comments(text: str) -> str:
+    """asv.conf.json allows // comments (asv strips them); plain JSON does not."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))

@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--machine", help="whose recorded durations balance the shards (default: every machine)"
     )
     shard.add_argument(
+        "--match",
+        type=_regex,
+        metavar="REGEX",
+        help="shard only the benchmarks whose name matches (re.search), e.g. the timings",
+    )
+    shard.add_argument(
         "--benchmarks",
         type=Path,
         default=Path("benchmarks"),

@@ -20,6 +20,9 @@ def cmd_shard(args: argparse.Namespace) -> int:
     results = results_dir(args, settings_of(args))
     recorded = [name for name in load_benchmarks(results) if name != "version"]
     names = sorted({*recorded, *suite_names(args.benchmarks)})  # today's and those asv knows
+    names = [n for n in names if args.match is None or args.match.search(n)]
+    if not names:
+        raise UsageError("no benchmark to shard" + (" matches --match" if args.match else ""))
     found = shards(names, recorded_durations(results, args.machine), args.n)
     if not found[args.k - 1]:
         raise UsageError(
