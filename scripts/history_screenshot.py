@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from alphapulse_perf.publish.offline_html import OfflineHtmlError, make_offline
+from alphapulse_perf.publish.offline_html import make_offline
+from alphapulse_perf.publish.vendor import OfflineHtmlError
 
 if TYPE_CHECKING:
     from playwright.sync_api import Route

@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from alphapulse_perf.publish.offline_html import OfflineHtmlError, make_offline
+from alphapulse_perf.publish.offline_html import make_offline
+from alphapulse_perf.publish.vendor import OfflineHtmlError
 
 __all__ = ["PublishError", "publish_history"]
 

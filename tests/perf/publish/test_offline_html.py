@@ -24,14 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from alphapulse_perf.publish.offline_html import (
+from alphapulse_perf.publish.offline_html import make_offline, rewrite_html
+from alphapulse_perf.publish.vendor import (
     ASSETS,
     Asset,
     OfflineHtmlError,
     UnknownUrlError,
     fetch_assets,
-    make_offline,
-    rewrite_html,
     sri_digest,
     tarball_path,
 )
@@ -175,7 +174,7 @@ def no_npm(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError(f"npm was called: {args}")
 
-    monkeypatch.setattr("alphapulse_perf.publish.offline_html.subprocess.run", refuse)
+    monkeypatch.setattr("alphapulse_perf.publish.vendor.subprocess.run", refuse)
 
 
 @pytest.fixture
