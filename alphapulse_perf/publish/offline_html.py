@@ -10,12 +10,12 @@ into a cache, and `make_offline` copies them to html/vendor/ and points the tags
     alphapulse-perf publish [--html html] [--cache .asv/vendor]   # asv publish, then this
 
 `asv publish` rewrites index.html every time, so run this after every publish; it is idempotent.
-An external URL that the table below does not know is an error (naming the file and the URL): an
-asv upgrade that adds or moves a library must be noticed, not half-rendered.
+An external URL that the table (`vendor.ASSETS`) does not know is an error (naming the file and the
+URL): an asv upgrade that adds or moves a library must be noticed, not half-rendered.
 
-The module keeps reading (html files, npm tarballs), deciding (pure functions on text and bytes)
-and writing (`alphapulse_perf._files.write_atomic`: whole or not at all, fsynced) apart; nothing
-is written before every decision is made, so an unknown URL leaves the directory as it was.
+Reading (html files), deciding (pure functions on text) and writing (`_files.write_atomic`: whole
+or not at all, fsynced) stay apart; nothing is written before every decision is made, so an
+unknown URL leaves the directory as it was.
 """
 
 from __future__ import annotations
