@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from alphapulse_perf._files import refuse_inside, write_atomic
@@ -15,15 +17,11 @@ __all__ = [
     "EXIT_INTERNAL",
     "EXIT_OK",
     "EXIT_USAGE",
+    "Scope",
     "UsageError",
-    "config_path",
-    "env_kept",
     "one_machine",
     "progress",
     "recorded_commits",
-    "results_dir",
-    "scope",
-    "settings_of",
     "write",
 ]
 
@@ -65,33 +63,40 @@ def one_machine(results: Path, asked: str | None) -> str:
     return known[0]
 
 
-def env_kept(args: argparse.Namespace, env: str) -> bool:
-    return args.env is None or args.env.search(env) is not None
+@dataclass(frozen=True)
+class Scope:
+    """What a command that reads results points at, from the options they share: `--config`
+    (the settings), `--results`, `--repo`, and where a command has them `--machine`, `--env`."""
 
+    settings: Settings
+    config: Path
+    results: Path
+    repo: Path
+    machine: str | None  # as asked (--machine, else the settings'), not yet looked up
+    envs: re.Pattern[str] | None
 
-def results_dir(args: argparse.Namespace, settings: Settings) -> Path:
-    if args.results is not None:
-        return Path(args.results)
-    if settings.results is not None:
-        return config_path(args).parent / settings.results
-    return Path("results")
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> Scope:
+        named = getattr(args, "config", None)
+        config = Path("pyproject.toml") if named is None else Path(named)
+        # A --config that was named must exist; pyproject.toml may not.
+        settings = load_settings(config, required=named is not None)
+        if getattr(args, "results", None) is not None:
+            results = Path(args.results)
+        elif settings.results is not None:
+            results = config.parent / settings.results
+        else:
+            results = Path("results")
+        machine = getattr(args, "machine", None) or settings.machine
+        repo = Path(getattr(args, "repo", "."))
+        return cls(settings, config, results, repo, machine, getattr(args, "env", None))
 
+    def named_machine(self) -> str | None:
+        """The machine asked for, checked against the results; None when none was named."""
+        return one_machine(self.results, self.machine) if self.machine is not None else None
 
-def config_path(args: argparse.Namespace) -> Path:
-    return Path("pyproject.toml") if args.config is None else Path(args.config)
-
-
-def settings_of(args: argparse.Namespace) -> Settings:
-    """The settings file's; a `--config` that was named must exist, pyproject.toml may not."""
-    return load_settings(config_path(args), required=args.config is not None)
-
-
-def scope(args: argparse.Namespace) -> tuple[Settings, Path, str | None]:
-    """The settings, the results directory and the machine (if one is named) a command reads."""
-    settings = settings_of(args)
-    results = results_dir(args, settings)
-    machine = args.machine or settings.machine
-    return settings, results, one_machine(results, machine) if machine is not None else None
+    def env_kept(self, env: str) -> bool:
+        return self.envs is None or self.envs.search(env) is not None
 
 
 def recorded_commits(results: Path) -> set[str]:

@@ -13,15 +13,11 @@ from alphapulse_perf._files import refuse_inside
 from alphapulse_perf.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    Scope,
     UsageError,
-    config_path,
-    env_kept,
     one_machine,
     progress,
     recorded_commits,
-    results_dir,
-    scope,
-    settings_of,
     write,
 )
 from alphapulse_perf.regression.baselines import load_baselines, remove_baseline, set_baseline
@@ -59,33 +55,35 @@ __all__ = ["cmd_baseline", "cmd_check", "cmd_confirm", "cmd_report", "cmd_trend"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    _, results, machine = scope(args)
-    machine = machine or one_machine(results, None)
-    commit = resolve_revision(args.commit, results, run_files(results, machine), args.repo).commit
+    where = Scope.of(args)
+    results = where.results
+    machine = where.named_machine() or one_machine(results, None)
+    commit = resolve_revision(args.commit, results, run_files(results, machine), where.repo).commit
     records = load_records(results, machine, [commit])
-    chosen = [r for r in select(records, machine, commit) if env_kept(args, r.env)]
+    chosen = [r for r in select(records, machine, commit) if where.env_kept(r.env)]
     if not chosen:
         raise UsageError(f"no results for commit {commit[:8]} on machine {machine} in {results}")
     sys.stdout.write(render_snapshot(chosen, machine, commit, args.format))
     return EXIT_OK
 
 
-def _first_check(args: argparse.Namespace) -> tuple[Settings, Path, CheckReport]:
+def _first_check(args: argparse.Namespace) -> tuple[Scope, CheckReport]:
     """The check of the stored results that `check` reports and `confirm` starts from."""
-    settings, results, machine = scope(args)
+    where = Scope.of(args)
+    settings, results, machine = where.settings, where.results, where.named_machine()
     asked = args.baseline or settings.default_baseline
     if asked is None:
         raise UsageError(
-            f"no baseline: pass --baseline NAME|REV or set default_baseline in {config_path(args)}"
+            f"no baseline: pass --baseline NAME|REV or set default_baseline in {where.config}"
         )
     if args.rounds is not None and args.rounds < 1:
         raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
     files = run_files(results, machine)
     baseline, target = (
-        resolve_revision(rev, results, files, args.repo) for rev in (asked, args.commit)
+        resolve_revision(rev, results, files, where.repo) for rev in (asked, args.commit)
     )
-    report = _check_results(results, machine, (baseline, target), settings, args.rounds, args.env)
-    return settings, results, report
+    report = _check_results(results, machine, (baseline, target), settings, args.rounds, where.envs)
+    return where, report
 
 
 def _check_results(
@@ -117,42 +115,43 @@ def _emit(args: argparse.Namespace, text: str, results: Path) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    _, results, report = _first_check(args)
-    _emit(args, render_check(report, args.format), results)
+    where, report = _first_check(args)
+    _emit(args, render_check(report, args.format), where.results)
     return EXIT_OK if report.passed else EXIT_FINDINGS
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:
-    settings, results, first = _first_check(args)
-    machine = args.machine or settings.machine or one_machine(results, None)
+    where, first = _first_check(args)
+    settings, results = where.settings, where.results
+    machine = where.machine or one_machine(results, None)
     flagged = timing_regressions(first, settings, machine)
     if not worth_a_second_batch(first, flagged):
         confirmation = Confirmation(first, flagged, None)
     else:
         names = remeasured(first, flagged)
-        folder = _batch_folder(args, results, first)
+        folder = _batch_folder(args.into, where, first)
         rounds = args.rounds or 4
         progress(f"measuring {len(names)} benchmarks again in {folder} ({rounds} rounds a side)")
         seconds = measure_batch(
-            args.repo, [first.baseline.commit, first.target.commit], names,
+            where.repo, [first.baseline.commit, first.target.commit], names,
             machine=machine, rounds=rounds, folder=folder, show_progress=sys.stderr.isatty(),
         )  # fmt: skip
         pair = (first.baseline, first.target)
-        second = _check_results(folder / "results", machine, pair, settings, rounds, args.env)
+        second = _check_results(folder / "results", machine, pair, settings, rounds, where.envs)
         confirmation = Confirmation(first, flagged, second, names, seconds)
     _emit(args, render_confirmation(confirmation, args.format), results)
     return EXIT_OK if confirmation.passed else EXIT_FINDINGS
 
 
-def _batch_folder(args: argparse.Namespace, results: Path, first: CheckReport) -> Path:
+def _batch_folder(into: Path | None, where: Scope, first: CheckReport) -> Path:
     """Where the second batch goes: never under asv's results, never over an earlier batch."""
-    if args.into is None:
-        parent = args.repo / ".asv" / "confirm"
+    if into is None:
+        parent = where.repo / ".asv" / "confirm"
         parent.mkdir(parents=True, exist_ok=True)
         prefix = f"{first.baseline.commit[:8]}-{first.target.commit[:8]}-"
         return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    folder: Path = args.into
-    refuse_inside(folder, results, "--into")
+    folder = into
+    refuse_inside(folder, where.results, "--into")
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UsageError(f"--into {folder}: should be a new or empty folder")
     return folder
@@ -172,7 +171,8 @@ def _require_results(
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
-    results = results_dir(args, settings_of(args))
+    where = Scope.of(args)
+    results = where.results
     if args.action == "list":
         recorded = recorded_commits(results)
         for b in load_baselines(results).values():
@@ -184,7 +184,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         print(f"removed baseline {removed.name} ({removed.commit[:8]})")
         return EXIT_OK
     files = run_files(results)
-    commit = resolve_revision(args.rev, results, files, args.repo).commit
+    commit = resolve_revision(args.rev, results, files, where.repo).commit
     baseline = set_baseline(results, args.name, commit)
     print(f"baseline {baseline.name} -> {commit[:8]}")
     if commit[:8] not in {commit_prefix(p) for p in files}:
@@ -199,7 +199,8 @@ def cmd_trend(args: argparse.Namespace) -> int:
     plot: Path | None = args.plot
     if plot is not None and plot.exists() and not plot.is_dir():  # before any work is done
         raise UsageError(f"--plot {plot}: is not a directory")
-    settings, results, machine = scope(args)
+    where = Scope.of(args)
+    settings, results, machine = where.settings, where.results, where.named_machine()
     if plot is not None:  # before a folder of it is created
         refuse_inside(plot, results, "--plot")
     try:
@@ -209,7 +210,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
     benchmarks = load_benchmarks(results)
     wanted = _names_matching(benchmarks, pattern)
     records = load_records(results, machine, wanted=wanted, samples=False, benchmarks=benchmarks)
-    chosen = [r for r in records if env_kept(args, r.env)]
+    chosen = [r for r in records if where.env_kept(r.env)]
     found = trends(chosen, settings, args.regex)
     sys.stdout.write(render_trends(found, args.format))
     if plot is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from alphapulse_perf.cli.common import EXIT_OK, UsageError, results_dir, settings_of
+from alphapulse_perf.cli.common import EXIT_OK, Scope, UsageError
 from alphapulse_perf.regression.identity import compare_hosts
 from alphapulse_perf.report.identity import render_identity
 from alphapulse_perf.results import machine_info
@@ -14,9 +14,8 @@ __all__ = ["cmd_machine"]
 
 
 def cmd_machine(args: argparse.Namespace) -> int:
-    settings = settings_of(args)
-    results = results_dir(args, settings)
-    name = args.machine or settings.machine
+    where = Scope.of(args)
+    results, name = where.results, where.machine
     if not name:
         raise UsageError("machine check: pass --machine NAME (or set machine in the settings)")
     described = results / name / "machine.json"

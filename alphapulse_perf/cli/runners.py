@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from alphapulse_perf.cli.common import EXIT_OK, UsageError, results_dir, settings_of
+from alphapulse_perf.cli.common import EXIT_OK, Scope, UsageError
 from alphapulse_perf.regression.shard import asv_selection, shards
 from alphapulse_perf.results import load_benchmarks, recorded_durations
 from alphapulse_perf.results.merge import merge_results
@@ -17,7 +17,7 @@ __all__ = ["cmd_merge", "cmd_shard"]
 def cmd_shard(args: argparse.Namespace) -> int:
     if not 1 <= args.k <= args.n:
         raise UsageError(f"shard {args.k} of {args.n}: K must be between 1 and N")
-    results = results_dir(args, settings_of(args))
+    results = Scope.of(args).results
     recorded = [name for name in load_benchmarks(results) if name != "version"]
     names = sorted({*recorded, *suite_names(args.benchmarks)})  # today's and those asv knows
     names = [n for n in names if args.match is None or args.match.search(n)]
