@@ -235,7 +235,8 @@ def test_two_shards_merged_give_the_verdict_of_one_run(
     """As two runners would: each shard of BENCHMARKS measured by its own asv run into its own
     results folder, the folders merged, then checked like the unsharded results."""
     repo, env, (fast, _, slow) = clone
-    (repo / ".asv" / "pair.txt").write_text(f"{fast}\n{slow}\n")
+    pair = repo / ".asv" / "pair.txt"  # absolute: asv runs from its config file's folder
+    pair.write_text(f"{fast}\n{slow}\n")
     conf = json.loads(_without_comments((repo / "asv.conf.json").read_text()))
     folders = []
     for k in (1, 2):
@@ -246,7 +247,7 @@ def test_two_shards_merged_give_the_verdict_of_one_run(
         config.write_text(json.dumps({**conf, **paths, "results_dir": str(folder)}))
         run([ASV, "--config", str(config), "run", "--machine", "e2e", "--record-samples",
              "--interleave-rounds", "-a", f"rounds={ROUNDS}", "-b", shard,
-             "HASHFILE:.asv/pair.txt"], repo, env)  # fmt: skip
+             f"HASHFILE:{pair}"], repo, env)  # fmt: skip
         folders.append(folder)
     merged = tmp_path / "merged"
     run([CHECK, "merge", *map(str, folders), "--into", str(merged)], repo, env)
