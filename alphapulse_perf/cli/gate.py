@@ -78,17 +78,37 @@ def _first_check(args: argparse.Namespace) -> tuple[Scope, CheckReport]:
         )
     if args.rounds is not None and args.rounds < 1:
         raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
-    files = run_files(results, machine)
+    sides = _sides(results, machine, args.baseline_machine)
+    # Across machines, a revision is looked up in both: each side then requires its own.
+    files = run_files(results, machine if sides[0] == sides[1] else None)
     baseline, target = (
         resolve_revision(rev, results, files, where.repo) for rev in (asked, args.commit)
     )
-    report = _check_results(results, machine, (baseline, target), settings, args.rounds, where.envs)
+    report = _check_results(results, sides, (baseline, target), settings, args.rounds, where.envs)
     return where, report
+
+
+Sides = tuple[str | None, str | None]  # the machines of the baseline and of the target
+
+
+def _sides(results: Path, machine: str | None, baseline_machine: str | None) -> Sides:
+    """Whose results each side reads: one machine (None: every machine) or, with
+    --baseline-machine, the baseline's on that machine and the target's on this one."""
+    if baseline_machine is None:
+        return machine, machine
+    other = one_machine(results, baseline_machine)
+    here = machine or one_machine(results, None)
+    if other == here:
+        raise UsageError(
+            f"--baseline-machine {other} is the target's machine too: drop it to compare all"
+            " benchmarks"
+        )
+    return other, here
 
 
 def _check_results(
     results: Path,
-    machine: str | None,
+    sides: Sides,
     pair: tuple[Revision, Revision],
     settings: Settings,
     rounds_override: int | None,
@@ -96,12 +116,19 @@ def _check_results(
 ) -> CheckReport:
     baseline, target = pair
     benchmarks = load_benchmarks(results)
-    records = load_records(
-        results, machine, [baseline.commit, target.commit], benchmarks=benchmarks
-    )
-    _require_results(records, (("baseline", baseline), ("target", target)), results, machine)
+    if sides[0] == sides[1]:
+        commits = [baseline.commit, target.commit]
+        records = load_records(results, sides[0], commits, benchmarks=benchmarks)
+        at_baseline = at_target = records
+    else:
+        at_baseline = load_records(results, sides[0], [baseline.commit], benchmarks=benchmarks)
+        at_target = load_records(results, sides[1], [target.commit], benchmarks=benchmarks)
+        records = at_baseline + at_target
+    _require_results(at_baseline, "baseline", baseline, results, sides[0])
+    _require_results(at_target, "target", target, results, sides[1])
     rounds = rounds_of(benchmarks, rounds_override)
-    report = run_check(records, baseline, target, settings, rounds, envs)
+    crossed = sides[0] if sides[0] != sides[1] else None
+    report = run_check(records, baseline, target, settings, rounds, envs, crossed)
     if report.compared_nothing:
         raise UsageError(render_nothing_compared(report).rstrip())
     return report
@@ -137,7 +164,8 @@ def cmd_confirm(args: argparse.Namespace) -> int:
             machine=machine, rounds=rounds, folder=folder, show_progress=sys.stderr.isatty(),
         )  # fmt: skip
         pair = (first.baseline, first.target)
-        second = _check_results(folder / "results", machine, pair, settings, rounds, where.envs)
+        sides = (machine, machine)
+        second = _check_results(folder / "results", sides, pair, settings, rounds, where.envs)
         confirmation = Confirmation(first, flagged, second, names, seconds)
     _emit(args, render_confirmation(confirmation, args.format), results)
     return EXIT_OK if confirmation.passed else EXIT_FINDINGS
@@ -158,16 +186,11 @@ def _batch_folder(into: Path | None, where: Scope, first: CheckReport) -> Path:
 
 
 def _require_results(
-    records: list[Record],
-    revisions: tuple[tuple[str, Revision], ...],
-    results: Path,
-    machine: str | None,
+    records: list[Record], role: str, rev: Revision, results: Path, machine: str | None
 ) -> None:
-    commits = {r.commit for r in records}
-    for role, rev in revisions:
-        if rev.commit not in commits:
-            where = f"{results}" + (f" for machine {machine}" if machine else "")
-            raise UsageError(f"the {role} {rev.name} ({rev.commit[:8]}) has no results in {where}")
+    if not any(r.commit == rev.commit for r in records):
+        where = f"{results}" + (f" for machine {machine}" if machine else "")
+        raise UsageError(f"the {role} {rev.name} ({rev.commit[:8]}) has no results in {where}")
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:

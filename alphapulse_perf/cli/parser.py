@@ -206,6 +206,12 @@ def _add_check_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--commit", default="HEAD", help="the target revision (default: HEAD)")
     parser.add_argument("--machine", help="machine name (default: settings', else every machine)")
     parser.add_argument(
+        "--baseline-machine",
+        metavar="NAME",
+        help="the baseline as measured on machine NAME: only the deterministic benchmarks"
+        " (instruction counts) are compared with the target's on --machine",
+    )
+    parser.add_argument(
         "--rounds",
         type=int,
         metavar="N",

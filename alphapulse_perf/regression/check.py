@@ -11,13 +11,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from alphapulse_perf.regression.across import across_machines
 from alphapulse_perf.regression.baselines import load_baselines
 from alphapulse_perf.regression.budgets import BudgetCheck, BudgetStatus, check_budgets
 from alphapulse_perf.regression.compare import (
     COMPARED,
     Comparison,
     Status,
-    compare_commits,
+    compare_sides,
     pair_envs,
 )
 from alphapulse_perf.regression.drift import Drift, discount_drift, find_drift
@@ -49,6 +50,9 @@ class Coverage:
     baseline_envs: tuple[tuple[str, str], ...] = ()  # (machine, env) with results there
     target_envs: tuple[tuple[str, str], ...] = ()
     env_changes: tuple[tuple[str, str, str], ...] = ()  # (machine, baseline env, target env)
+    # Set when the baseline was measured on another machine: only deterministic benchmarks were
+    # compared (`regression.across`), and no budget was checked.
+    baseline_machine: str | None = None
 
 
 _BUDGET_FINDINGS = {
@@ -174,24 +178,34 @@ def run_check(
     settings: Settings,
     rounds: dict[str, int],
     selected: re.Pattern[str] | None = None,
+    baseline_machine: str | None = None,
 ) -> CheckReport:
-    """Compare every series of `target` with `baseline`, and check the budgets on `target`."""
+    """Compare every series of `target` with `baseline`, and check the budgets on `target`.
+
+    With `baseline_machine`, the baseline's records are those measured there and only the
+    deterministic benchmarks are compared (`regression.across`); the budgets, which are about
+    this machine's timings, are not checked. The report says both.
+    """
     chosen = [r for r in records if selected is None or selected.search(r.env)]
-    sides = [
-        tuple(sorted({(r.machine, r.env) for r in chosen if r.commit == rev.commit}))
-        for rev in (baseline, target)
-    ]
+    if baseline_machine is None:
+        before = [r for r in chosen if r.commit == baseline.commit]
+        after = [r for r in chosen if r.commit == target.commit]
+    else:
+        before, after = across_machines(
+            chosen, baseline.commit, target.commit, baseline_machine, settings
+        )
+    sides = [tuple(sorted({(r.machine, r.env) for r in side})) for side in (before, after)]
     envs = pair_envs(*sides)
-    compared = compare_commits(chosen, baseline.commit, target.commit, settings, rounds, envs)
+    compared = compare_sides(before, after, settings, rounds, envs)
     drift = find_drift(compared)
     comparisons = discount_drift(compared, drift)
     comparisons.sort(key=lambda c: c.status is not Status.MISSING)  # stable: missing first
-    at_target = [r for r in chosen if r.commit == target.commit]
-    budgets = check_budgets(at_target, settings.budgets)
+    budgets = [] if baseline_machine else check_budgets(after, settings.budgets)
     coverage = Coverage(
         baseline_envs=sides[0],
         target_envs=sides[1],
         env_changes=tuple(sorted((m, old, new) for (m, old), new in envs.items() if old != new)),
+        baseline_machine=baseline_machine,
     )
     named = frozenset(
         c.label for c in comparisons

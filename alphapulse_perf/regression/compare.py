@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from alphapulse_perf.regression.settings import Direction, Settings
@@ -41,6 +41,7 @@ __all__ = [
     "Status",
     "classify",
     "compare_commits",
+    "compare_sides",
     "pair_envs",
     "series_order",
 ]
@@ -258,25 +259,32 @@ def compare_commits(
 
     `envs` pairs the baseline's envs with the target's (default: `pair_envs` of the records).
     """
-    chosen = [r for r in records if r.commit in (baseline, target)]
+    chosen = list(records)
+    before = [r for r in chosen if r.commit == baseline]
+    after = [r for r in chosen if r.commit == target]
+    return compare_sides(before, after, settings, rounds, envs)
+
+
+def compare_sides(
+    before: Sequence[Record],
+    after: Sequence[Record],
+    settings: Settings,
+    rounds: Mapping[str, int] | None = None,
+    envs: EnvPairs | None = None,
+) -> list[Comparison]:
+    """Every series with a record in `before` (the baseline's) or `after` (the target's)."""
     if envs is None:
-        envs = pair_envs(
-            {(r.machine, r.env) for r in chosen if r.commit == baseline},
-            {(r.machine, r.env) for r in chosen if r.commit == target},
-        )
-    before: dict[SeriesKey, Record] = {}
-    after: dict[SeriesKey, Record] = {}
-    for record in chosen:
-        if record.commit == baseline:
-            env = envs.get((record.machine, record.env), record.env)
-            before[(record.machine, env, record.benchmark, record.params)] = record
-        if record.commit == target:
-            after[record.key] = record
+        envs = pair_envs({(r.machine, r.env) for r in before}, {(r.machine, r.env) for r in after})
+    old: dict[SeriesKey, Record] = {}
+    for record in before:
+        env = envs.get((record.machine, record.env), record.env)
+        old[(record.machine, env, record.benchmark, record.params)] = record
+    new = {record.key: record for record in after}
     comparisons = []
-    for key in sorted(before.keys() | after.keys(), key=series_order):
-        if not (_usable(before.get(key)) or _usable(after.get(key))):
+    for key in sorted(old.keys() | new.keys(), key=series_order):
+        if not (_usable(old.get(key)) or _usable(new.get(key))):
             continue  # skipped on both sides: nothing to say
         comparisons.append(
-            classify(before.get(key), after.get(key), settings, (rounds or {}).get(key[2], 1))
+            classify(old.get(key), new.get(key), settings, (rounds or {}).get(key[2], 1))
         )
     return comparisons

@@ -16,7 +16,8 @@ __all__ = ["JSON_FORMAT_VERSION", "check_data", "render_json"]
 
 # Version 1: verdict, baseline, target, summary, benchmarks, budgets, beside.
 # Version 2: status `broken`; coverage, env_changes, drift, blind; per benchmark `detectable`,
-# `control`, `baseline_env`, `drift`; `failing` (what fails the check).
+# `control`, `baseline_env`, `drift`; `failing` (what fails the check). Later, without a new
+# version (a key added): coverage's `baseline_machine`, only with --baseline-machine.
 JSON_FORMAT_VERSION = 2
 
 
@@ -65,6 +66,8 @@ def _json_budget(b: BudgetCheck) -> dict[str, Any]:
 
 def check_data(report: CheckReport) -> dict[str, Any]:
     """The JSON document of `report`, as a dict (confirm embeds it)."""
+    machine = report.coverage.baseline_machine
+    across = {"baseline_machine": machine} if machine else {}
     return {
         "format_version": JSON_FORMAT_VERSION,
         "verdict": report.verdict,
@@ -74,6 +77,7 @@ def check_data(report: CheckReport) -> dict[str, Any]:
         "coverage": {
             "baseline_series": report.baseline_series,
             "compared": report.compared,
+            **across,
         },
         "env_changes": [
             {"machine": m, "baseline": old, "target": new}

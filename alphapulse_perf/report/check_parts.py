@@ -80,6 +80,11 @@ def coverage_lines(report: CheckReport) -> list[str]:
     """Lines saying how much was compared, which envs were paired and how the machine drifted."""
     cov = report.coverage
     lines = [f"compared {report.compared} of the baseline's {report.baseline_series} series"]
+    if cov.baseline_machine:
+        lines.append(
+            f"baseline measured on machine {cov.baseline_machine}: only the deterministic"
+            " benchmarks (instruction counts) were compared, and no budget was checked"
+        )
     lines += [f"env changed on {m}: {old} -> {new}" for m, old, new in cov.env_changes]
     lines += [
         f"machine drift: control {d.control} moved {d.ratio:.2f}x"
