@@ -30,6 +30,7 @@ from alphapulse_perf.regression.check import (
 )
 from alphapulse_perf.regression.confirm import (
     Confirmation,
+    asv_name,
     remeasured,
     timing_regressions,
     worth_a_second_batch,
@@ -148,8 +149,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:
+    if args.second_batch is not None and not args.second_batch.is_dir():  # before any work
+        raise UsageError(
+            f"--second-batch {args.second_batch}: not a folder (an empty one: none measured)"
+        )
     where, first = _first_check(args)
     settings, results = where.settings, where.results
+    if args.second_batch is not None:
+        confirmation = _confirm_from(args.second_batch, args, where, first)
+        _emit(args, render_confirmation(confirmation, args.format), results)
+        return EXIT_OK if confirmation.passed else EXIT_FINDINGS
     machine = where.machine or one_machine(results, None)
     flagged = timing_regressions(first, settings, machine)
     if not worth_a_second_batch(first, flagged):
@@ -169,6 +178,22 @@ def cmd_confirm(args: argparse.Namespace) -> int:
         confirmation = Confirmation(first, flagged, second, names, seconds)
     _emit(args, render_confirmation(confirmation, args.format), results)
     return EXIT_OK if confirmation.passed else EXIT_FINDINGS
+
+
+def _confirm_from(
+    folder: Path, args: argparse.Namespace, where: Scope, first: CheckReport
+) -> Confirmation:
+    """The confirmation that second batches measured elsewhere give (each sharded runner
+    confirms its own share; their batches merged are `folder`)."""
+    flagged = timing_regressions(first, where.settings, where.named_machine())
+    if not run_files(folder):
+        return Confirmation(first, flagged, None, seconds=None)
+    machine = where.named_machine()
+    pair = (first.baseline, first.target)
+    rounds = args.rounds or 4
+    second = _check_results(folder, (machine, machine), pair, where.settings, rounds, where.envs)
+    names = tuple(sorted({asv_name(c) for c in second.comparisons}))
+    return Confirmation(first, flagged, second, names, seconds=None)
 
 
 def _batch_folder(into: Path | None, where: Scope, first: CheckReport) -> Path:

@@ -95,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="shard only the benchmarks whose name matches (re.search), e.g. the timings",
     )
     shard.add_argument(
+        "--only",
+        type=_regex,
+        metavar="REGEX",
+        help="print only the benchmarks of shard K that match (re.search), after sharding the"
+        " whole suite: the same shards, one asv run each for timings and counts; nothing is"
+        " printed when the shard has none of them",
+    )
+    shard.add_argument(
         "--benchmarks",
         type=Path,
         default=Path("benchmarks"),
@@ -167,6 +175,14 @@ def _add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
         type=Path,
         metavar="DIR",
         help="the second batch's folder, new or empty (default: a new one under .asv/confirm)",
+    )
+    confirm.add_argument(
+        "--second-batch",
+        type=Path,
+        metavar="RESULTS",
+        help="the second batch as already measured (sharded runners: each confirms its share,"
+        " then their batches are merged): decide from it, measure nothing; an empty folder"
+        " means no runner measured one",
     )
     confirm.add_argument("--format", choices=tuple(CONFIRM_FORMATS), default="text")
 

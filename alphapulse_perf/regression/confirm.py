@@ -30,14 +30,15 @@ __all__ = [
 
 
 def timing_regressions(
-    report: CheckReport, settings: Settings, machine: str
+    report: CheckReport, settings: Settings, machine: str | None
 ) -> tuple[Comparison, ...]:
-    """The regressions of `report` on `machine` that a second batch can confirm: timings, not
-    the deterministic benchmarks (which repeat exactly: a second look would say the same)."""
+    """The regressions of `report` on `machine` (None: every machine) that a second batch can
+    confirm: timings, not the deterministic benchmarks (which repeat exactly: a second look
+    would say the same)."""
     return tuple(
         c
         for c in report.regressions
-        if c.machine == machine and not settings.deterministic_for(c.label)
+        if machine in (None, c.machine) and not settings.deterministic_for(c.label)
     )
 
 
@@ -71,7 +72,7 @@ class Confirmation:
     flagged: tuple[Comparison, ...]  # the first batch's timing regressions on this machine
     second: CheckReport | None  # None: not measured again (see `worth_a_second_batch`)
     remeasured: tuple[str, ...] = ()  # asv names of what the second batch measured
-    seconds: float = 0.0  # what measuring the second batch took
+    seconds: float | None = 0.0  # what measuring the second batch took; None: measured elsewhere
 
     def _in_second(self, c: Comparison) -> Comparison | None:
         if self.second is None:

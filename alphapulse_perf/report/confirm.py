@@ -19,6 +19,7 @@ from alphapulse_perf.report.tables import markdown_table, text_table
 __all__ = ["CONFIRM_FORMATS", "render_confirmation"]
 
 # Version 1: verdict, flagged, confirmed, cleared, unmeasured, remeasured, seconds, first, second.
+# `seconds` is null when the second batch was measured elsewhere (--second-batch).
 JSON_FORMAT_VERSION = 1
 
 
@@ -52,11 +53,12 @@ def _summary(confirmation: Confirmation) -> str:
             f"{confirmation.verdict.upper()}: {flagged} flagged timing regression"
             f"{'s' if flagged != 1 else ''} not measured again: the check fails on other findings"
         )
+    took = confirmation.seconds
+    when = f"in {took / 60:.1f} min" if took is not None else "on the runners that flagged them"
     return (
         f"{confirmation.verdict.upper()}: {len(confirmation.confirmed)} of {flagged} flagged"
         f" timing regression{'s' if flagged != 1 else ''} confirmed by a second batch"
-        f" ({len(confirmation.remeasured)} benchmarks measured again in"
-        f" {confirmation.seconds / 60:.1f} min)"
+        f" ({len(confirmation.remeasured)} benchmarks measured again {when})"
     )
 
 
@@ -96,7 +98,7 @@ def render_json(confirmation: Confirmation) -> str:
         "cleared": labels(confirmation.cleared),
         "unmeasured": labels(confirmation.unmeasured),
         "remeasured": list(confirmation.remeasured),
-        "seconds": round(confirmation.seconds, 1),
+        "seconds": None if confirmation.seconds is None else round(confirmation.seconds, 1),
         "first": check_data(confirmation.first),
         "second": check_data(confirmation.second) if confirmation.second else None,
     }

@@ -188,3 +188,79 @@ def test_the_batch_config_is_asvs_with_absolute_paths_and_its_own_results(tmp_pa
     assert copy["env_dir"] == str(repo.resolve() / ".asv" / "env")  # asv's own environments
     assert copy["benchmark_dir"] == str(repo.resolve() / "benchmarks")
     assert copy["matrix"]["req"]["ta-lib"] == "0.8.2"  # the rest as asv read it
+
+
+def _on_two_machines(results: Path) -> Path:
+    """`results` with m1's runs measured on a second runner, m2, too (two shards)."""
+    (results / "m2").mkdir()
+    for path in (results / "m1").iterdir():
+        data = json.loads(path.read_text())
+        if path.name == "machine.json":
+            data["machine"] = "m2"
+        (results / "m2" / path.name).write_text(json.dumps(data))
+    return results
+
+
+def confirm_from(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    second: Path,
+    first: Path | None = None,
+) -> tuple[int, dict[str, Any]]:
+    results, config = _first(tmp_path, 1.5)
+    monkeypatch.setattr(gate, "measure_batch", _never)
+    code = main(
+        ["confirm", "--results", str(first or results), "--config", str(config), "--baseline",
+         BASE, "--commit", HEAD, "--rounds", "2", "--second-batch", str(second),
+         "--format", "json"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    return code, json.loads(out) if out else {}
+
+
+def _never(*args: Any, **options: Any) -> float:
+    raise AssertionError("--second-batch measures nothing")
+
+
+@pytest.mark.parametrize(
+    ("factor", "code", "outcome"), [(1.5, 1, "confirmed"), (1.01, 0, "cleared")]
+)
+def test_a_second_batch_measured_elsewhere_decides_the_same_way(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    factor: float,
+    code: int,
+    outcome: str,
+) -> None:
+    second = write(tmp_path / "second", {COLD: timing(1.0)}, {COLD: timing(factor)})
+    found, report = confirm_from(tmp_path, monkeypatch, capsys, second)
+    assert found == code
+    assert report[outcome] == [COLD] and report["seconds"] is None
+    assert report["remeasured"] == [COLD]
+
+
+def test_a_shard_without_a_second_batch_leaves_its_regression_standing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _on_two_machines(_first(tmp_path, 1.5)[0])
+    # Runner m1 measured its flagged timing again and cleared it; m2 measured nothing again.
+    second = write(tmp_path / "second", {COLD: timing(1.0)}, {COLD: timing(1.0)})
+    code, report = confirm_from(tmp_path, monkeypatch, capsys, second, first)
+    assert code == 1
+    assert report["flagged"] == [COLD, COLD]
+    assert (report["cleared"], report["unmeasured"]) == ([COLD], [COLD])
+    machines = [b["machine"] for b in report["second"]["benchmarks"]]
+    assert set(machines) == {"m1"}
+
+
+def test_an_empty_second_batch_means_none_was_measured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "none").mkdir()
+    code, report = confirm_from(tmp_path, monkeypatch, capsys, tmp_path / "none")
+    assert code == 1
+    assert (report["unmeasured"], report["second"]) == ([COLD], None)
+    assert main(["confirm", "--second-batch", str(tmp_path / "missing")]) == 2
+    assert "--second-batch" in capsys.readouterr().err

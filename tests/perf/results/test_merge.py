@@ -138,3 +138,26 @@ def test_shard_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture
     names = [n for n in BENCHMARKS if n != "version"] + ["bench_new.New.time_it"]
     assert all(sum(bool(s.search(n)) for s in selected) == 1 for n in names)
     assert main(["shard", "3", "2", *common]) == 2
+
+
+def test_a_shards_part_keeps_the_whole_suites_shards(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = runner(tmp_path / "r", [SINGLE, TRACK, COLD])
+    (tmp_path / "none.toml").write_text("")
+    common = ["--results", str(results), "--config", str(tmp_path / "none.toml")]
+    common += ["--benchmarks", str(tmp_path / "nosuite")]
+    (tmp_path / "nosuite").mkdir()
+    (tmp_path / "nosuite" / "__init__.py").write_text("")
+    names = [n for n in BENCHMARKS if n != "version"]
+    for k in (1, 2):
+        assert main(["shard", str(k), "2", *common]) == 0
+        whole = re.compile(capsys.readouterr().out.strip())
+        parts = []
+        for only in ("^bench_multi", "^(?!bench_multi)"):
+            assert main(["shard", str(k), "2", *common, "--only", only]) == 0
+            out = capsys.readouterr().out.strip()
+            parts.append(re.compile(out) if out else None)  # nothing: the shard has none
+        for name in names:
+            in_parts = [p is not None and bool(p.search(name)) for p in parts]
+            assert sum(in_parts) == bool(whole.search(name))  # the same shard, split in two
