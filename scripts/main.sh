@@ -4,7 +4,8 @@
 #
 #   ALPHAPULSE_MACHINE  the machine name results are filed under (default: local; the committed
 #                       results are the reference machine's, recorded with ALPHAPULSE_MACHINE=reference)
-#   ALPHAPULSE_HISTORY  how many of the newest commits that changed alphapulse/ to measure (default 8)
+#   ALPHAPULSE_HISTORY  how many of the newest commits that changed alphapulse/ or benchmarks/ to
+#                       measure (default 8)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 machine="${ALPHAPULSE_MACHINE:-local}"
@@ -24,7 +25,7 @@ fi
 mkdir -p .asv
 {
     git rev-parse HEAD
-    git log --format=%H -n "$history" main -- alphapulse/ 2>/dev/null || true
+    git log --format=%H -n "$history" main -- alphapulse/ benchmarks/ 2>/dev/null || true
 } | awk '!seen[$0]++' > .asv/commits.txt
 echo "Measuring $(wc -l < .asv/commits.txt) commit(s) on machine '$machine' (those already measured are skipped)"
 

@@ -282,7 +282,11 @@ def test_zizmor_passes(tmp_path: Path) -> None:
 def test_zizmor_reports_a_broken_workflow(tmp_path: Path) -> None:
     copy = tmp_path / "benchmarks.yml"
     copy.write_text(
-        broken("          persist-credentials: false\n", "").replace(
+        broken(
+            "          fetch-depth: 0 # asv checks out both commits from this clone\n"
+            "          persist-credentials: false\n",
+            "          fetch-depth: 0 # asv checks out both commits from this clone\n",
+        ).replace(
             'printf \'%s\\n%s\\n\' "$BASE_SHA" "$HEAD_SHA"',
             'printf \'%s\\n%s\\n\' "${{ github.event.pull_request.base.sha }}" "$HEAD_SHA"'
             '\n          echo "${{ github.event.pull_request.title }}"',
@@ -373,10 +377,11 @@ def commands(script: str) -> list[list[str]]:
     """The simple commands of a shell script, as argv lists (redirections dropped).
 
     Enough for the workflow's one-line commands: joins `\\` continuations, splits at ; && || |
-    and drops `> file`, `2> file`, `>> file`.
+    and drops `> file`, `2> file`, `>> file`; `name=$(command)` is the command.
     """
     found: list[list[str]] = []
     for line in script.replace("\\\n", " ").splitlines():
+        line = re.sub(r"^\s*\w+=\$\((.*)\)\s*$", r"\1", line)  # `name=$(command)`
         lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
         lexer.whitespace_split = True
         lexer.commenters = "#"
@@ -401,6 +406,9 @@ def commands(script: str) -> list[list[str]]:
 
 def visible_env(workflow: dict[str, Any], job: str, step: dict[str, Any]) -> set[str]:
     names = {*workflow.get("env", {}), *workflow["jobs"][job].get("env", {}), *step.get("env", {})}
+    # and the script's own variables: `name=...` and `for name in`
+    for assigned, looped in re.findall(r"^\s*(\w+)=|\bfor (\w+) in", step.get("run", ""), re.M):
+        names.add(assigned or looped)
     return names | {"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_SHA", "GITHUB_WORKSPACE"}
 
 
@@ -458,7 +466,9 @@ def test_triggers(workflow: dict[str, Any]) -> None:
 def test_permissions_are_minimal(workflow: dict[str, Any]) -> None:
     jobs = workflow["jobs"]
     assert workflow["permissions"] == {}
+    assert jobs["pr-shard"]["permissions"] == {"contents": "read"}
     assert jobs["pr"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert jobs["nightly-shard"]["permissions"] == {"contents": "read"}
     assert jobs["nightly"]["permissions"] == {"contents": "write"}
     assert jobs["deploy-pages"]["permissions"] == {"pages": "write", "id-token": "write"}
 
@@ -468,8 +478,9 @@ def test_actions_are_pinned_to_major_tags(workflow: dict[str, Any]) -> None:
     assert refs and all(re.fullmatch(r"actions/[\w-]+@v\d+", ref) for ref in refs), refs
 
 
-def test_pr_job_runs_on_the_label_once_per_pr(workflow: dict[str, Any]) -> None:
-    job = workflow["jobs"]["pr"]
+@pytest.mark.parametrize("name", ["pr-shard", "pr"])
+def test_pr_jobs_run_on_the_label_once_per_pr(workflow: dict[str, Any], name: str) -> None:
+    job = workflow["jobs"][name]
     condition = " ".join(job["if"].split())
     assert "contains(github.event.pull_request.labels.*.name, 'benchmark')" in condition
     assert "github.event.label.name == 'benchmark'" in condition
@@ -477,6 +488,24 @@ def test_pr_job_runs_on_the_label_once_per_pr(workflow: dict[str, Any]) -> None:
     assert job["concurrency"]["cancel-in-progress"] is True
     assert job["env"]["HEAD_SHA"] == "${{ github.event.pull_request.head.sha }}"
     assert job["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+
+
+def test_the_report_jobs_wait_for_every_shard_whatever_it_found(workflow: dict[str, Any]) -> None:
+    jobs = workflow["jobs"]
+    assert jobs["pr"]["needs"] == "pr-shard" and jobs["nightly"]["needs"] == "nightly-shard"
+    assert jobs["pr"]["if"].startswith("!cancelled() &&")  # a failed shard is reported
+    # Each shard's concurrency group is its own: shard 2 must not cancel shard 1.
+    assert "matrix.shard" in jobs["pr-shard"]["concurrency"]["group"]
+
+
+@pytest.mark.parametrize("name", ["pr-shard", "nightly-shard"])
+def test_the_matrices_list_every_shard_once(workflow: dict[str, Any], name: str) -> None:
+    job = workflow["jobs"][name]
+    count = int(workflow["env"]["SHARDS"])
+    assert count >= 2 and job["strategy"]["matrix"]["shard"] == list(range(1, count + 1))
+    assert job["strategy"]["fail-fast"] is False
+    assert job["env"]["SHARD"] == "${{ matrix.shard }}"
+    assert job["env"]["RUNNER"] == "ci-${{ matrix.shard }}"  # a machine name per runner
 
 
 def test_no_expression_is_expanded_inside_a_script(workflow: dict[str, Any]) -> None:
@@ -487,7 +516,7 @@ def test_no_expression_is_expanded_inside_a_script(workflow: dict[str, Any]) -> 
     assert "${{" not in script
 
 
-@pytest.mark.parametrize("job", ["pr", "nightly"])
+@pytest.mark.parametrize("job", ["pr-shard", "nightly-shard"])
 def test_setup(workflow: dict[str, Any], job: str) -> None:
     (checkout,) = uses(workflow, job, "actions/checkout")
     assert checkout["with"]["fetch-depth"] == 0
@@ -502,42 +531,86 @@ def test_setup(workflow: dict[str, Any], job: str) -> None:
     assert "sudo apt-get install -y -qq valgrind" in install
     (machine,) = [argv for argv in invocations(workflow, job, "asv") if argv[0] == "machine"]
     parsed = asv_args(machine)
-    assert parsed.yes and parsed.machine == "<MACHINE>"
-    assert workflow["env"]["MACHINE"] == "ci"
+    assert parsed.yes and parsed.machine == "<RUNNER>"
+    assert all(asv_args(argv).machine == "<RUNNER>" for argv in runs)
 
 
-def test_pr_job_measures_both_commits_timings_interleaved_then_counts(
+def cli_calls(workflow: dict[str, Any], job: str) -> list[Any]:
+    """The job's `alphapulse-perf` calls, parsed; `shard $SHARD $SHARDS` read as shard 1 of 3."""
+    numbers = {"<SHARD>": "1", "<SHARDS>": "3"}
+    calls = []
+    for argv in invocations(workflow, job, "alphapulse-perf"):
+        if argv[0] == "shard":
+            assert argv[1:3] == ["<SHARD>", "<SHARDS>"], argv  # the matrix's, never a literal
+            argv = [numbers.get(a, a) for a in argv]
+        calls.append(check_args(argv))
+    return calls
+
+
+def shard_parts(workflow: dict[str, Any], job: str) -> list[Any]:
+    return [c for c in cli_calls(workflow, job) if c.command == "shard"]
+
+
+def test_pr_shards_measure_both_commits_timings_interleaved_then_counts(
     workflow: dict[str, Any],
 ) -> None:
-    runs = [asv_args(argv) for argv in invocations(workflow, "pr", "asv") if argv[0] == "run"]
+    runs = [asv_args(a) for a in invocations(workflow, "pr-shard", "asv") if a[0] == "run"]
     assert len(runs) == 2, runs
     timings, counts = runs
     assert timings.record_samples and timings.interleave_rounds
     assert timings.attribute == {"rounds": 4}
     # Instruction counts are exact: one round each, not the timings' four valgrind launches.
     assert counts.attribute in (None, {}) and not counts.interleave_rounds
+    # Each run measures its part of this shard, as `shard K N --only` prints it.
+    assert (timings.bench, counts.bench) == (["<timings>"], ["<counts>"])
+    script = step_named(workflow, "pr-shard", "Measure base and head")["run"]
+    parts = re.findall(
+        r"(\w+)=\$\(\.venv/bin/alphapulse-perf shard [^)]*--only '([^']+)'\)", script
+    )
+    assert [name for name, _ in parts] == ["timings", "counts"]
     names = ["bench_instructions.Instructions.track_instructions",
              "bench_single_symbol.SingleSymbolDetection.time_detect"]  # fmt: skip
-    assert [bool(re.search(timings.bench[0], n)) for n in names] == [False, True]
-    assert [bool(re.search(counts.bench[0], n)) for n in names] == [True, False]
+    only = {name: re.compile(regex) for name, regex in parts}
+    assert [bool(only["timings"].search(n)) for n in names] == [False, True]
+    assert [bool(only["counts"].search(n)) for n in names] == [True, False]
+    assert '[ -n "$timings" ]' in script and '[ -n "$counts" ]' in script  # a part may be empty
     for args in runs:
-        assert args.machine == "<MACHINE>"
+        assert args.machine == "<RUNNER>"
         assert args.range == timings.range and args.range.startswith("HASHFILE:")
     hashfile = timings.range.removeprefix("HASHFILE:")
-    script = step_named(workflow, "pr", "Measure base and head")["run"]
     assert f'"$BASE_SHA" "$HEAD_SHA" > {hashfile}' in script
     assert '[ "$status" -eq 2 ]' in script  # some benchmark failed: the check reports it
+    assert "results/$RUNNER/${sha:0:8}-*.json" in script  # measured nothing: exit 2
 
 
-def test_pr_check_flags_are_accepted_by_the_cli(workflow: dict[str, Any]) -> None:
-    (argv,) = invocations(workflow, "pr", "alphapulse-perf")
-    args = check_args(argv)
-    assert args.command == "confirm"  # the check, with flagged timings measured again
-    assert (args.baseline, args.commit, args.machine) == ("<BASE_SHA>", "<HEAD_SHA>", "<MACHINE>")
-    assert args.format == "markdown"
-    assert str(args.output) == "check.md"
-    run = next(a for a in invocations(workflow, "pr", "asv") if a[0] == "run")
-    assert args.rounds == asv_args(run).attribute["rounds"]  # the every-round rule needs it
+def test_pr_shards_confirm_on_their_own_runner(workflow: dict[str, Any]) -> None:
+    calls = cli_calls(workflow, "pr-shard")
+    (confirm,) = [c for c in calls if c.command == "confirm"]
+    assert (confirm.baseline, confirm.commit) == ("<BASE_SHA>", "<HEAD_SHA>")
+    assert confirm.machine == "<RUNNER>" and str(confirm.into) == "batch"
+    run = next(a for a in invocations(workflow, "pr-shard", "asv") if a[0] == "run")
+    assert confirm.rounds == asv_args(run).attribute["rounds"]  # the every-round rule needs it
+    shards = [c for c in calls if c.command == "shard"]
+    assert len(shards) == 2 and all(c.machine == "<DURATIONS_FROM>" for c in shards)
+    assert workflow["env"]["DURATIONS_FROM"] == "reference"  # the committed results' durations
+    (upload,) = uses(workflow, "pr-shard", "actions/upload-artifact")
+    paths = set(upload["with"]["path"].splitlines())
+    assert paths == {"results/benchmarks.json", "results/ci-${{ matrix.shard }}/", "batch/results/"}
+
+
+def test_pr_check_merges_the_shards_then_confirms_offline(workflow: dict[str, Any]) -> None:
+    calls = cli_calls(workflow, "pr")
+    merges = [c for c in calls if c.command == "merge"]
+    assert [str(c.into) for c in merges] == ["merged", "second"]
+    assert [str(f) for f in merges[0].folders] == ["shards/*/results"]
+    (args,) = [c for c in calls if c.command == "confirm"]
+    assert (args.baseline, args.commit, args.machine) == ("<BASE_SHA>", "<HEAD_SHA>", None)
+    assert str(args.results) == "merged" and str(args.second_batch) == "second"
+    assert args.format == "markdown" and str(args.output) == "check.md" and args.rounds == 4
+    assert not invocations(workflow, "pr", "asv")  # nothing is measured here
+    (download,) = uses(workflow, "pr", "actions/download-artifact")
+    assert download["with"]["path"] == "shards"
+    assert download["with"]["pattern"].endswith("-shard-*")
     script = step_named(workflow, "pr", REGRESSION_CHECK)["run"]
     assert "|| status=$?" in script  # the exit code is kept, not fatal here
     assert 'echo "status=$status" >> "$GITHUB_OUTPUT"' in script
@@ -553,7 +626,7 @@ def test_pr_comment_is_updated_by_its_marker_then_the_job_fails(workflow: dict[s
     assert "createComment" in script and 'readFileSync("check.md"' in script
     assert comment["env"]["CHECK_STATUS"] == "${{ steps.check.outputs.status }}"
     (upload,) = uses(workflow, "pr", "actions/upload-artifact")
-    assert {"results/", ".asv/confirm/", "check.md"} <= set(upload["with"]["path"].split())
+    assert {"merged/", "second/", "check.md"} <= set(upload["with"]["path"].split())
     assert "!cancelled()" in upload["if"]
     last = steps[-1]
     assert last["if"] == "steps.check.outputs.status != '0'"
@@ -563,22 +636,30 @@ def test_pr_comment_is_updated_by_its_marker_then_the_job_fails(workflow: dict[s
 
 
 def test_nightly_records_main_and_publishes(workflow: dict[str, Any]) -> None:
-    job = workflow["jobs"]["nightly"]
-    assert job["if"] == "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
-    assert job["concurrency"]["cancel-in-progress"] is False
-    assert job["env"]["RESULTS_BRANCH"] == "asv-results"
-    calls = invocations(workflow, "nightly", "asv")
+    for name in ("nightly-shard", "nightly"):
+        job = workflow["jobs"][name]
+        assert job["if"] == (
+            "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+        )
+        assert job["env"]["RESULTS_BRANCH"] == "asv-results"
+    assert workflow["jobs"]["nightly"]["concurrency"]["cancel-in-progress"] is False
+    calls = invocations(workflow, "nightly-shard", "asv")
     (run,) = [c for c in calls if c[0] == "run"]
     args = asv_args(run)
-    assert args.skip_existing_commits and args.machine == "<MACHINE>"
-    assert args.range == "HASHFILE:.asv/commits.txt"
-    # The commits scripts/main.sh measures: HEAD and the newest that changed alphapulse/.
-    measure = step_named(workflow, "nightly", "Measure main")["run"]
+    assert args.skip_existing_commits and args.machine == "<RUNNER>"
+    assert args.range == "HASHFILE:.asv/commits.txt" and args.bench == ["<selection>"]
+    (shard,) = shard_parts(workflow, "nightly-shard")
+    assert shard.only is None and shard.machine == "<DURATIONS_FROM>"  # the whole shard
+    # The commits scripts/main.sh measures: HEAD and the newest that changed the core or suite.
+    measure = step_named(workflow, "nightly-shard", "Measure main")["run"]
     assert "git rev-parse HEAD" in measure
-    assert "git log --format=%H -n 8 main -- alphapulse/" in measure
-    assert 'git log --format=%H -n "$history" main -- alphapulse/' in (
+    assert "git log --format=%H -n 8 main -- alphapulse/ benchmarks/" in measure
+    assert 'git log --format=%H -n "$history" main -- alphapulse/ benchmarks/' in (
         ROOT / "scripts" / "main.sh"
     ).read_text(encoding="utf-8")
+    assert not invocations(workflow, "nightly", "asv")  # the shards measure
+    (merge,) = [a for a in invocations(workflow, "nightly", "alphapulse-perf") if a[0] == "merge"]
+    assert check_args(merge).folders == [Path("shards/*")]
     # alphapulse-perf publish: asv publish, then the page's JavaScript vendored.
     assert ["publish"] in invocations(workflow, "nightly", "alphapulse-perf")
     assert ".venv/bin/alphapulse-perf publish" in step_named(workflow, "nightly", "Publish")["run"]
@@ -593,7 +674,8 @@ def test_nightly_check_goes_to_the_summary(workflow: dict[str, Any]) -> None:
     (argv,) = [a for a in invocations(workflow, "nightly", "alphapulse-perf") if a[0] == "check"]
     args = check_args(argv)
     assert args.command == "check" and args.format == "markdown"
-    assert (args.baseline, args.commit, args.machine) == ("<PREVIOUS>", "HEAD", "<MACHINE>")
+    assert (args.baseline, args.commit, args.machine) == ("<PREVIOUS>", "HEAD", None)
+    assert str(args.results) == "runners"  # every runner's, not the reference machine's
     step = step_named(workflow, "nightly", "Check HEAD against the previous night")
     assert step["if"] == "steps.restore.outputs.previous != ''"
     assert '>> "$GITHUB_STEP_SUMMARY"' in step["run"]
@@ -639,9 +721,32 @@ def test_results_branch_round_trip(workflow: dict[str, Any], tmp_path: Path) -> 
     job = workflow["jobs"]["nightly"]
     restore = step_named(workflow, "nightly", "Restore earlier results")["run"]
     push = step_named(workflow, "nightly", "Push results")["run"]
+    shard_restore = step_named(workflow, "nightly-shard", "Restore this shard's earlier")["run"]
+    run_file = "{}-virtualenv-py3.11.json".format
 
-    def night(name: str) -> tuple[str, str]:
-        """A fresh clone, restore, asv's results faked for HEAD, push; (HEAD, previous)."""
+    def run(script: str, work: Path, step_env: dict[str, str]) -> None:
+        done = subprocess.run(
+            ["bash", "-e", "-c", script],
+            cwd=work,
+            env=step_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, f"{work.name}:\n{done.stdout}\n{done.stderr}"
+
+    def night(name: str) -> tuple[str, str, list[str]]:
+        """Shard 1 restores its runner's files; then the final job, on a fresh clone, restores,
+        gets tonight's files (faked) and pushes. (HEAD, previous, what the shard restored)."""
+        shard = tmp_path / f"{name}-shard"
+        git(tmp_path, "clone", "-q", str(origin), str(shard), env=env)
+        (shard / "results" / "ci-1").mkdir(parents=True)
+        (shard / "results" / "ci-1" / "machine.json").write_text("tonight's")  # asv machine
+        shard_env = {**env, "RESULTS_BRANCH": "asv-results", "RUNNER": "ci-1"}
+        run(shard_restore, shard, shard_env)
+        assert (shard / "results" / "ci-1" / "machine.json").read_text() == "tonight's"
+        restored = sorted(p.name for p in (shard / "results" / "ci-1").glob("*-*.json"))
+
         work = tmp_path / name
         git(tmp_path, "clone", "-q", str(origin), str(work), env=env)
         head = git(work, "rev-parse", "HEAD", env=env)
@@ -654,35 +759,29 @@ def test_results_branch_round_trip(workflow: dict[str, Any], tmp_path: Path) -> 
             "GITHUB_OUTPUT": str(output),
             "GITHUB_SHA": head,
         }
-        for script in (restore, push):
-            if script is push:  # what asv run would have written
-                (work / "results" / "ci" / f"{head[:8]}-virtualenv-py3.11.json").write_text("{}")
-            done = subprocess.run(
-                ["bash", "-e", "-c", script],
-                cwd=work,
-                env=step_env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            assert done.returncode == 0, f"{name}:\n{done.stdout}\n{done.stderr}"
+        run(restore, work, step_env)
+        for runner in ("ci-1", "ci-2"):  # what the merge of tonight's shards would have copied
+            (work / "results" / runner).mkdir(parents=True, exist_ok=True)
+            (work / "results" / runner / run_file(head[:8])).write_text("{}")
+        run(push, work, step_env)
         outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
-        return head, outputs["previous"]
+        return head, outputs["previous"], restored
 
-    first, previous = night("night1")
-    assert previous == ""  # nothing recorded before
+    first, previous, restored = night("night1")
+    assert (previous, restored) == ("", [])  # nothing recorded before
     files = git(origin, "ls-tree", "-r", "--name-only", "asv-results", env=env).splitlines()
-    assert files == [f"results/ci/{first[:8]}-virtualenv-py3.11.json"]
+    assert files == [f"results/{r}/{run_file(first[:8])}" for r in ("ci-1", "ci-2")]
     assert git(origin, "rev-list", "--count", "asv-results", env=env) == "1"  # an orphan
 
     (seed / "alphapulse" / "core.py").write_text("VERSION = 4\n", encoding="utf-8")
     git(seed, "commit", "-q", "-am", "commit 4", env=env)
     git(seed, "push", "-q", "origin", "HEAD:main", env=env)
-    second, previous = night("night2")
+    second, previous, restored = night("night2")
     assert previous == first  # the newest commit before HEAD with results
+    assert restored == [run_file(first[:8])]  # so that asv skips it
     files = git(origin, "ls-tree", "-r", "--name-only", "asv-results", env=env).splitlines()
     assert sorted(files) == sorted(
-        f"results/ci/{sha[:8]}-virtualenv-py3.11.json" for sha in (first, second)
+        f"results/{r}/{run_file(sha[:8])}" for sha in (first, second) for r in ("ci-1", "ci-2")
     )
     assert git(origin, "rev-list", "--count", "asv-results", env=env) == "2"
     assert git(origin, "rev-list", "--count", "main", env=env) == "4"  # main untouched
