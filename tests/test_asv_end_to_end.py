@@ -229,6 +229,26 @@ def test_instruction_counts_are_exact_and_flag_the_slower_commit(
     assert beside[f"{name}(workload='patterns')"] == "bench_stages.Stages.time_patterns(symbols=1)"
 
 
+def test_bisect_names_the_commit_that_tripled_the_patterns(
+    clone: tuple[Path, dict[str, str], list[str]],
+) -> None:
+    """Each commit's count measured in asv's environment of that commit, into .asv/bisect/."""
+    from benchmarks import instruction_counts
+
+    try:
+        instruction_counts.tools()
+    except NotImplementedError as err:
+        pytest.skip(str(err))
+    repo, env, (fast, same, slow) = clone
+    out = run([CHECK, "bisect", "workload='patterns'", fast, slow, "--machine", "e2e",
+               "--format", "json"], repo, env)  # fmt: skip
+    found = json.loads(out[: out.rindex("}") + 1])
+    assert found["culprit"] == slow
+    assert found["after"] / found["before"] > 2.5
+    assert [m["commit"] for m in found["measured"]] == [fast, slow, same]
+    assert list((repo / ".asv" / "bisect").glob("*/*/results/e2e/*.json"))
+
+
 def test_two_shards_merged_give_the_verdict_of_one_run(
     clone: tuple[Path, dict[str, str], list[str]], tmp_path: Path
 ) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from alphapulse_perf._asv import AsvMissing
 from alphapulse_perf._files import OutputError
+from alphapulse_perf.cli.bisect import cmd_bisect
 from alphapulse_perf.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError
 from alphapulse_perf.cli.gate import cmd_baseline, cmd_check, cmd_confirm, cmd_report, cmd_trend
 from alphapulse_perf.cli.machine import cmd_machine
@@ -47,6 +48,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "machine": cmd_machine,
     "shard": cmd_shard,
     "merge": cmd_merge,
+    "bisect": cmd_bisect,
 }
 
 

@@ -116,6 +116,25 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument(
         "--into", type=Path, required=True, metavar="RESULTS", help="the merged results folder"
     )
+    bisect = commands.add_parser(
+        "bisect",
+        help="the first commit between GOOD and BAD whose instruction count moved (exact, in"
+        " log2(n) measurements)",
+    )
+    bisect.add_argument(
+        "benchmark",
+        metavar="BENCHMARK",
+        help="an instruction-count series (its label, or a part only that label has), or a timing"
+        " whose count settings' beside names",
+    )
+    bisect.add_argument("good", metavar="GOOD", help="a revision where the value was right")
+    bisect.add_argument("bad", metavar="BAD", help="a later revision where it had moved")
+    bisect.add_argument("--metric", choices=("instructions",), default="instructions")
+    bisect.add_argument(
+        "--machine", help="asv's machine name (default: settings', else the only one)"
+    )
+    bisect.add_argument("--format", choices=("text", "json"), default="text")
+    _add_settings_options(bisect)
     publish = commands.add_parser(
         "publish", help="asv's HTML history (asv publish), made to open offline too"
     )

@@ -164,8 +164,14 @@ def next_steps(comparison: Comparison, baseline: str, target: str) -> list[str]:
     bench = comparison.benchmark
     if comparison.params:
         bench += "(" + ", ".join(comparison.params) + ")"
-    return [
-        f"asv find -m {comparison.machine} {baseline[:8]}..{target[:8]} {shlex.quote(regex)}",
+    profile = (
         f"alphapulse-perf profile-diff --bench {shlex.quote(bench)}"
-        f" --from {baseline[:8]} --to {target[:8]}",
-    ]
+        f" --from {baseline[:8]} --to {target[:8]}"
+    )
+    if comparison.unit == "instructions":  # exact: a bisection needs one count per commit
+        bisect = (
+            f"alphapulse-perf bisect {shlex.quote(comparison.label)} {baseline[:8]} {target[:8]}"
+        )
+        return [bisect, profile]
+    find = f"asv find -m {comparison.machine} {baseline[:8]}..{target[:8]} {shlex.quote(regex)}"
+    return [find, profile]

@@ -15,6 +15,7 @@ from alphapulse_perf.regression.check import CheckReport, Revision, run_check
 from alphapulse_perf.regression.compare import Status, classify
 from alphapulse_perf.regression.settings import Budget, Rule
 from alphapulse_perf.report.check import render_check
+from alphapulse_perf.report.check_parts import next_steps
 from alphapulse_perf.results import Outcome
 
 BASE, HEAD = "a" * 40, "b" * 40
@@ -170,3 +171,12 @@ def test_a_control_that_did_not_move_for_real_is_noted_once() -> None:
         line for line in render_check(report, "text").splitlines() if line.startswith("noisy")
     ]
     assert row.endswith("1.20x  Mann-Whitney p=0.14, rounds disagree")
+
+
+def test_a_count_is_bisected_by_bisect_and_a_timing_by_asv_find() -> None:
+    count = replace(rec(6.3e6, name="b.B.track_instructions"), unit="instructions")
+    moved = classify(replace(count, value=6e6), count, SETTINGS)
+    steps = next_steps(moved, BASE, HEAD)
+    assert steps[0] == "alphapulse-perf bisect 'b.B.track_instructions(n=10)' aaaaaaaa bbbbbbbb"
+    timing = classify(rec(1.0, scaled(1.0)), rec(1.5, scaled(1.5)), SETTINGS)
+    assert next_steps(timing, BASE, HEAD)[0].startswith("asv find -m m1 aaaaaaaa..bbbbbbbb")
