@@ -186,6 +186,16 @@ def test_asv_files_stay_in_the_temporary_directory(
     assert (repo / ".asv" / "env").is_dir()
 
 
+def needs_valgrind() -> None:
+    """Skip where instruction counts cannot be taken (valgrind, gcc or callgrind.h missing)."""
+    from benchmarks import instruction_counts
+
+    try:
+        instruction_counts.tools()
+    except NotImplementedError as err:
+        pytest.skip(str(err))
+
+
 # Two workloads keep it to six valgrind launches (about 45 s): one that the slower commit leaves
 # alone (detect does not call detect_patterns) and the one it triples.
 COUNTS = r"track_instructions\('(detect|patterns)'\)"
@@ -194,12 +204,7 @@ COUNTS = r"track_instructions\('(detect|patterns)'\)"
 def test_instruction_counts_are_exact_and_flag_the_slower_commit(
     clone: tuple[Path, dict[str, str], list[str]],
 ) -> None:
-    from benchmarks import instruction_counts
-
-    try:
-        instruction_counts.tools()
-    except NotImplementedError as err:
-        pytest.skip(str(err))
+    needs_valgrind()
     repo, env, (fast, same, slow) = clone
     (repo / ".asv" / "counted.txt").write_text(f"{fast}\n{same}\n{slow}\n")
     run([ASV, "run", "--machine", "e2e", "-b", COUNTS, "HASHFILE:.asv/counted.txt"], repo, env)
@@ -233,12 +238,7 @@ def test_bisect_names_the_commit_that_tripled_the_patterns(
     clone: tuple[Path, dict[str, str], list[str]],
 ) -> None:
     """Each commit's count measured in asv's environment of that commit, into .asv/bisect/."""
-    from benchmarks import instruction_counts
-
-    try:
-        instruction_counts.tools()
-    except NotImplementedError as err:
-        pytest.skip(str(err))
+    needs_valgrind()
     repo, env, (fast, same, slow) = clone
     out = run([CHECK, "bisect", "workload='patterns'", fast, slow, "--machine", "e2e",
                "--format", "json"], repo, env)  # fmt: skip
