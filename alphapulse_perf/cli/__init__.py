@@ -13,6 +13,7 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from alphapulse_perf._asv import AsvMissing
 from alphapulse_perf._files import OutputError
@@ -20,6 +21,20 @@ from alphapulse_perf.cli.bisect import cmd_bisect
 from alphapulse_perf.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError
 from alphapulse_perf.cli.gate import cmd_baseline, cmd_check, cmd_confirm, cmd_report, cmd_trend
 from alphapulse_perf.cli.machine import cmd_machine
+from alphapulse_perf.cli.options import (
+    BaselineOptions,
+    BisectOptions,
+    CheckOptions,
+    MachineOptions,
+    MergeOptions,
+    ProfileDiffOptions,
+    ProfileOptions,
+    PublishOptions,
+    ReportOptions,
+    ShardOptions,
+    TrendOptions,
+    options_of,
+)
 from alphapulse_perf.cli.parser import build_parser
 from alphapulse_perf.cli.profile import cmd_profile, cmd_profile_diff, cmd_publish
 from alphapulse_perf.cli.runners import cmd_merge, cmd_shard
@@ -36,19 +51,20 @@ from alphapulse_perf.results.suite import SuiteError
 
 __all__ = ["build_parser", "main"]
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "report": cmd_report,
-    "profile": cmd_profile,
-    "profile-diff": cmd_profile_diff,
-    "check": cmd_check,
-    "confirm": cmd_confirm,
-    "baseline": cmd_baseline,
-    "trend": cmd_trend,
-    "publish": cmd_publish,
-    "machine": cmd_machine,
-    "shard": cmd_shard,
-    "merge": cmd_merge,
-    "bisect": cmd_bisect,
+# Each subcommand: the class of its options, and the function that runs it with them.
+COMMANDS: dict[str, tuple[type[Any], Callable[[Any], int]]] = {
+    "report": (ReportOptions, cmd_report),
+    "profile": (ProfileOptions, cmd_profile),
+    "profile-diff": (ProfileDiffOptions, cmd_profile_diff),
+    "check": (CheckOptions, cmd_check),
+    "confirm": (CheckOptions, cmd_confirm),
+    "baseline": (BaselineOptions, cmd_baseline),
+    "trend": (TrendOptions, cmd_trend),
+    "publish": (PublishOptions, cmd_publish),
+    "machine": (MachineOptions, cmd_machine),
+    "shard": (ShardOptions, cmd_shard),
+    "merge": (MergeOptions, cmd_merge),
+    "bisect": (BisectOptions, cmd_bisect),
 }
 
 
@@ -67,8 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    kind, command = COMMANDS[args.command]
+    options = options_of(kind, args)  # outside the try: a mismatch is a bug (exit 3)
     try:
-        return COMMANDS[args.command](args)
+        return command(options)
     except (
         AsvMissing,
         BaselineError,

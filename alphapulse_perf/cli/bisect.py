@@ -6,12 +6,12 @@ asv's environments (`results.batch`), so asv's stored history is never touched.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 from alphapulse_perf.cli.common import EXIT_OK, Scope, UsageError, one_machine, progress
+from alphapulse_perf.cli.options import BisectOptions
 from alphapulse_perf.regression.bisect import BisectError, bisect_commits
 from alphapulse_perf.regression.settings import Settings
 from alphapulse_perf.report.bisect import render_bisection
@@ -49,7 +49,7 @@ def _series(
     return info, combo, label
 
 
-def cmd_bisect(args: argparse.Namespace) -> int:
+def cmd_bisect(args: BisectOptions) -> int:
     where = Scope.of(args)
     benchmarks = load_benchmarks(where.results)
     info, combo, label = _series(args.benchmark, benchmarks, where.settings, args.metric)

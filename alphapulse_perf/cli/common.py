@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from dataclasses import dataclass
@@ -76,13 +75,15 @@ class Scope:
     envs: re.Pattern[str] | None
 
     @classmethod
-    def of(cls, args: argparse.Namespace) -> Scope:
+    def of(cls, args: object) -> Scope:
+        """From a command's options (`cli.options`): those it has of the shared ones."""
         named = getattr(args, "config", None)
         config = Path("pyproject.toml") if named is None else Path(named)
         # A --config that was named must exist; pyproject.toml may not.
         settings = load_settings(config, required=named is not None)
-        if getattr(args, "results", None) is not None:
-            results = Path(args.results)
+        asked = getattr(args, "results", None)
+        if asked is not None:
+            results = Path(asked)
         elif settings.results is not None:
             results = config.parent / settings.results
         else:

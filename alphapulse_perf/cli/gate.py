@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from alphapulse_perf.cli.common import (
     recorded_commits,
     write,
 )
+from alphapulse_perf.cli.options import BaselineOptions, CheckOptions, ReportOptions, TrendOptions
 from alphapulse_perf.regression.baselines import load_baselines, remove_baseline, set_baseline
 from alphapulse_perf.regression.check import (
     CheckReport,
@@ -55,7 +55,7 @@ from alphapulse_perf.results.batch import measure_batch
 __all__ = ["cmd_baseline", "cmd_check", "cmd_confirm", "cmd_report", "cmd_trend"]
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def cmd_report(args: ReportOptions) -> int:
     where = Scope.of(args)
     results = where.results
     machine = where.named_machine() or one_machine(results, None)
@@ -68,7 +68,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _first_check(args: argparse.Namespace) -> tuple[Scope, CheckReport]:
+def _first_check(args: CheckOptions) -> tuple[Scope, CheckReport]:
     """The check of the stored results that `check` reports and `confirm` starts from."""
     where = Scope.of(args)
     settings, results, machine = where.settings, where.results, where.named_machine()
@@ -135,20 +135,20 @@ def _check_results(
     return report
 
 
-def _emit(args: argparse.Namespace, text: str, results: Path) -> None:
+def _emit(args: CheckOptions, text: str, results: Path) -> None:
     if args.output is not None:
         write(args.output, text, results)
     else:
         sys.stdout.write(text)
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def cmd_check(args: CheckOptions) -> int:
     where, report = _first_check(args)
     _emit(args, render_check(report, args.format), where.results)
     return EXIT_OK if report.passed else EXIT_FINDINGS
 
 
-def cmd_confirm(args: argparse.Namespace) -> int:
+def cmd_confirm(args: CheckOptions) -> int:
     if args.second_batch is not None and not args.second_batch.is_dir():  # before any work
         raise UsageError(
             f"--second-batch {args.second_batch}: not a folder (an empty one: none measured)"
@@ -181,7 +181,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 
 def _confirm_from(
-    folder: Path, args: argparse.Namespace, where: Scope, first: CheckReport
+    folder: Path, args: CheckOptions, where: Scope, first: CheckReport
 ) -> Confirmation:
     """The confirmation that second batches measured elsewhere give (each sharded runner
     confirms its own share; their batches merged are `folder`)."""
@@ -218,7 +218,7 @@ def _require_results(
         raise UsageError(f"the {role} {rev.name} ({rev.commit[:8]}) has no results in {where}")
 
 
-def cmd_baseline(args: argparse.Namespace) -> int:
+def cmd_baseline(args: BaselineOptions) -> int:
     where = Scope.of(args)
     results = where.results
     if args.action == "list":
@@ -227,13 +227,16 @@ def cmd_baseline(args: argparse.Namespace) -> int:
             note = "" if b.commit[:8] in recorded else "  (no results)"
             print(f"{b.name}\t{b.commit}{note}")
         return EXIT_OK
+    name = args.name
+    assert name is not None  # the parser requires NAME for set and rm
     if args.action == "rm":
-        removed = remove_baseline(results, args.name)
+        removed = remove_baseline(results, name)
         print(f"removed baseline {removed.name} ({removed.commit[:8]})")
         return EXIT_OK
+    assert args.rev is not None  # the parser requires REV for set
     files = run_files(results)
     commit = resolve_revision(args.rev, results, files, where.repo).commit
-    baseline = set_baseline(results, args.name, commit)
+    baseline = set_baseline(results, name, commit)
     print(f"baseline {baseline.name} -> {commit[:8]}")
     if commit[:8] not in {commit_prefix(p) for p in files}:
         progress(
@@ -243,7 +246,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_trend(args: argparse.Namespace) -> int:
+def cmd_trend(args: TrendOptions) -> int:
     plot: Path | None = args.plot
     if plot is not None and plot.exists() and not plot.is_dir():  # before any work is done
         raise UsageError(f"--plot {plot}: is not a directory")

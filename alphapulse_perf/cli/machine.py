@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
-
 from alphapulse_perf.cli.common import EXIT_OK, Scope, UsageError
+from alphapulse_perf.cli.options import MachineOptions
 from alphapulse_perf.regression.identity import compare_hosts
 from alphapulse_perf.report.identity import render_identity
 from alphapulse_perf.results import machine_info
@@ -13,7 +12,7 @@ from alphapulse_perf.results.host import this_host
 __all__ = ["cmd_machine"]
 
 
-def cmd_machine(args: argparse.Namespace) -> int:
+def cmd_machine(args: MachineOptions) -> int:
     where = Scope.of(args)
     results, name = where.results, where.machine
     if not name:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from alphapulse_perf.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, progress, write
+from alphapulse_perf.cli.options import ProfileDiffOptions, ProfileOptions, PublishOptions
 from alphapulse_perf.profiling.asv_runner import CaseStatus, ProfileError, profile_benchmarks
 from alphapulse_perf.profiling.capture import load_capture
 from alphapulse_perf.profiling.diff import Normalisation, compare_captures, offender_marks
@@ -18,7 +18,7 @@ from alphapulse_perf.results.git import resolve
 __all__ = ["cmd_profile", "cmd_profile_diff", "cmd_publish"]
 
 
-def cmd_profile(args: argparse.Namespace) -> int:
+def cmd_profile(args: ProfileOptions) -> int:
     commit = resolve(args.commit, args.repo)
     out = args.out if args.out is not None else Path("profiles") / commit[:8]
     outcomes = profile_benchmarks(
@@ -34,13 +34,15 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed or nothing else EXIT_OK
 
 
-def _bench_captures(args: argparse.Namespace) -> tuple[Path, Path]:
+def _bench_captures(
+    args: ProfileDiffOptions, bench: str, revs: tuple[str, str]
+) -> tuple[Path, Path]:
     """`--bench X --from A --to B`: X profiled at both commits; the two `.prof` files."""
     paths = []
-    for rev in (args.from_rev, args.to_rev):
+    for rev in revs:
         commit = resolve(rev, args.repo)
         (outcome,) = profile_benchmarks(
-            args.repo, commit, args.bench, args.out / commit[:8], args.min_time,
+            args.repo, commit, bench, args.out / commit[:8], args.min_time,
             expect_one=True, progress=progress,
         )  # fmt: skip
         if outcome.prof is None:
@@ -50,7 +52,7 @@ def _bench_captures(args: argparse.Namespace) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
-def cmd_profile_diff(args: argparse.Namespace) -> int:
+def cmd_profile_diff(args: ProfileDiffOptions) -> int:
     bench = (args.bench, args.from_rev, args.to_rev)
     if args.captures and any(bench):
         raise UsageError("give two capture files or --bench/--from/--to, not both")
@@ -60,9 +62,10 @@ def cmd_profile_diff(args: argparse.Namespace) -> int:
         raise UsageError("give two capture files (before, after) or --bench X --from A --to B")
     if args.top < 1 or args.mark < 0:
         raise UsageError("--top must be at least 1 and --mark at least 0")
-    before_path, after_path = (
-        _bench_captures(args) if args.bench else (Path(args.captures[0]), Path(args.captures[1]))
-    )
+    if args.bench and args.from_rev and args.to_rev:
+        before_path, after_path = _bench_captures(args, args.bench, (args.from_rev, args.to_rev))
+    else:
+        before_path, after_path = Path(args.captures[0]), Path(args.captures[1])
     after = load_capture(after_path)
     diff = compare_captures(
         load_capture(before_path), after, Normalisation(args.normalise), args.sort
@@ -83,7 +86,7 @@ def cmd_profile_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_publish(args: argparse.Namespace) -> int:
+def cmd_publish(args: PublishOptions) -> int:
     written = publish_history(args.repo, args.html, args.cache, show_progress=sys.stderr.isatty())
     root = args.repo / args.html
     names = ", ".join(str(p.relative_to(root)) for p in written) or "nothing (already offline)"

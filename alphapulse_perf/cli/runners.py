@@ -3,9 +3,8 @@ results folders as one)."""
 
 from __future__ import annotations
 
-import argparse
-
 from alphapulse_perf.cli.common import EXIT_OK, Scope, UsageError
+from alphapulse_perf.cli.options import MergeOptions, ShardOptions
 from alphapulse_perf.regression.shard import asv_selection, shards
 from alphapulse_perf.results import load_benchmarks, recorded_durations
 from alphapulse_perf.results.merge import merge_results
@@ -14,7 +13,7 @@ from alphapulse_perf.results.suite import suite_names
 __all__ = ["cmd_merge", "cmd_shard"]
 
 
-def cmd_shard(args: argparse.Namespace) -> int:
+def cmd_shard(args: ShardOptions) -> int:
     if not 1 <= args.k <= args.n:
         raise UsageError(f"shard {args.k} of {args.n}: K must be between 1 and N")
     results = Scope.of(args).results
@@ -37,7 +36,7 @@ def cmd_shard(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_merge(args: argparse.Namespace) -> int:
+def cmd_merge(args: MergeOptions) -> int:
     written = merge_results(args.folders, args.into)
     runs = sum(1 for path in written if path.name not in ("machine.json", "benchmarks.json"))
     print(f"{args.into}: {runs} run files from {len(args.folders)} folders")
