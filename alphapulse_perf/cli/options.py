@@ -126,6 +126,7 @@ class ProfileOptions:
     out: Path | None
     repo: Path
     min_time: float
+    lines: list[str] | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,6 +145,7 @@ class ProfileDiffOptions:
     mark: int
     repo: Path
     min_time: float
+    lines: int
 
 
 @dataclass(frozen=True, kw_only=True)

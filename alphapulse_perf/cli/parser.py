@@ -40,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     profile.add_argument("--commit", default="HEAD", help="git revision (default: HEAD)")
     profile.add_argument("--out", type=Path, help="output directory (default: profiles/<commit>)")
+    profile.add_argument(
+        "--lines",
+        nargs="+",
+        metavar="FUNC",
+        help="also time these functions line by line (line_profiler): package.module.function"
+        " or package.module:Class.method; writes <benchmark>.lines.txt",
+    )
     _add_profiling_options(profile)
 
     diff = commands.add_parser(
@@ -69,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
         "(default with --bench: OUT/<benchmark>.<from>-<to>.svg)",
     )
     diff.add_argument("--mark", type=int, default=5, help="offenders marked (default: 5)")
+    diff.add_argument(
+        "--lines",
+        type=int,
+        default=0,
+        metavar="K",
+        help="with --bench: the K functions of ours that changed most, timed line by line at"
+        " both commits (line_profiler), before and after per line",
+    )
     _add_profiling_options(diff)
     _add_check_parsers(commands)
     machine = commands.add_parser(

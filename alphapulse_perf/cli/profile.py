@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 from alphapulse_perf.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, progress, write
 from alphapulse_perf.cli.options import ProfileDiffOptions, ProfileOptions, PublishOptions
-from alphapulse_perf.profiling.asv_runner import CaseStatus, ProfileError, profile_benchmarks
+from alphapulse_perf.profiling.asv_runner import (
+    CaseStatus,
+    ProfileError,
+    profile_benchmarks,
+    profile_lines,
+    project_package,
+)
 from alphapulse_perf.profiling.capture import load_capture
-from alphapulse_perf.profiling.diff import Normalisation, compare_captures, offender_marks
-from alphapulse_perf.profiling.diff_render import render_diff
+from alphapulse_perf.profiling.diff import (
+    Normalisation,
+    ProfileDiff,
+    compare_captures,
+    offender_marks,
+)
+from alphapulse_perf.profiling.diff_render import render_diff, render_line_diff
 from alphapulse_perf.profiling.flamegraph import render_flamegraph
+from alphapulse_perf.profiling.line_diff import functions_to_time, pair_lines
 from alphapulse_perf.publish.history import publish_history
 from alphapulse_perf.results.git import resolve
 
@@ -22,11 +35,13 @@ def cmd_profile(args: ProfileOptions) -> int:
     commit = resolve(args.commit, args.repo)
     out = args.out if args.out is not None else Path("profiles") / commit[:8]
     outcomes = profile_benchmarks(
-        args.repo, commit, args.regex, out, args.min_time, progress=progress
-    )
+        args.repo, commit, args.regex, out, args.min_time, progress=progress,
+        lines=args.lines or (),
+    )  # fmt: skip
     for o in outcomes:
         if o.status is CaseStatus.OK:
-            print(f"{o.case.label}: {o.calls} calls -> {o.txt} (.prof, .svg)")
+            also = ", .lines.txt" if o.lines is not None else ""
+            print(f"{o.case.label}: {o.calls} calls -> {o.txt} (.prof, .svg{also})")
         else:
             print(f"{o.case.label}: {o.status.value}: {o.message.rstrip()}", file=sys.stderr)
     failed = any(o.status is CaseStatus.FAILED for o in outcomes)
@@ -60,8 +75,10 @@ def cmd_profile_diff(args: ProfileDiffOptions) -> int:
         raise UsageError("--bench, --from and --to go together")
     if not any(bench) and len(args.captures) != 2:
         raise UsageError("give two capture files (before, after) or --bench X --from A --to B")
-    if args.top < 1 or args.mark < 0:
-        raise UsageError("--top must be at least 1 and --mark at least 0")
+    if args.top < 1 or args.mark < 0 or args.lines < 0:
+        raise UsageError("--top must be at least 1, --mark and --lines at least 0")
+    if args.lines and not args.bench:
+        raise UsageError("--lines K needs --bench/--from/--to: the lines are timed at both commits")
     if args.bench and args.from_rev and args.to_rev:
         before_path, after_path = _bench_captures(args, args.bench, (args.from_rev, args.to_rev))
     else:
@@ -71,6 +88,8 @@ def cmd_profile_diff(args: ProfileDiffOptions) -> int:
         load_capture(before_path), after, Normalisation(args.normalise), args.sort
     )
     table = render_diff(diff, args.format, args.top)
+    if args.lines and args.bench and args.from_rev and args.to_rev:
+        table += "\n" + _line_diff(args, diff, args.bench, (args.from_rev, args.to_rev))
     if args.output is not None:
         write(args.output, table)
     else:
@@ -84,6 +103,23 @@ def cmd_profile_diff(args: ProfileDiffOptions) -> int:
         write(picture, render_flamegraph(after, title, offender_marks(diff, args.mark)))
         print(f"flame graph: {picture}", file=sys.stderr)
     return EXIT_OK
+
+
+def _line_diff(
+    args: ProfileDiffOptions, diff: ProfileDiff, bench: str, revs: tuple[str, str]
+) -> str:
+    """The lines of the K functions of ours that changed most, timed at both commits."""
+    specs = functions_to_time(diff, project_package(args.repo), args.lines)
+    if not specs:
+        return "no function of the project's package among the changes: no lines timed\n"
+    data = []
+    for rev in revs:
+        commit = resolve(rev, args.repo)
+        written = profile_lines(
+            args.repo, commit, bench, args.out / commit[:8], specs, args.min_time, progress
+        )
+        data.append(json.loads(written.with_suffix(".json").read_text()))
+    return render_line_diff(pair_lines(data[0], data[1]), args.format)
 
 
 def cmd_publish(args: PublishOptions) -> int:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import importlib
+import importlib.util
 import itertools
 import json
 import marshal
@@ -54,6 +55,8 @@ __all__ = [
     "CaseStatus",
     "ProfileError",
     "profile_benchmarks",
+    "profile_lines",
+    "project_package",
     "select_cases",
 ]
 
@@ -105,6 +108,7 @@ class CaseOutcome:
     prof: Path | None = None
     txt: Path | None = None
     svg: Path | None = None
+    lines: Path | None = None  # line_profiler's report (`--lines`), `.lines.json` beside it
 
 
 def _matches(pattern: str, case: BenchmarkCase) -> bool:
@@ -175,12 +179,14 @@ class _AsvEnvironment:
         self.benchmark_dir = str((repo / conf.benchmark_dir).resolve())
         self.name = str(self.env.name)
 
-    def run(self, args: Sequence[str], cwd: str) -> None:
+    def run(
+        self, args: Sequence[str], cwd: str, extra_env: Mapping[str, str] | None = None
+    ) -> None:
         """The runner script in the environment's Python; its failure becomes a ProfileError."""
         stdout, stderr, code = self.env.run(
             [str(RUNNER), *args],
             cwd=cwd,
-            env=dict(os.environ, **self.env.env_vars),
+            env=dict(os.environ, **self.env.env_vars, **(extra_env or {})),
             valid_return_codes=None,
             return_stderr=True,
             dots=False,
@@ -218,6 +224,7 @@ def profile_benchmarks(
     max_calls: int = 10_000,
     expect_one: bool = False,
     progress: Callable[[str], None] | None = None,
+    lines: Sequence[str] = (),
 ) -> list[CaseOutcome]:
     """Profile every combination `pattern` selects at `commit` (a full hash) into `out_dir`.
 
@@ -225,8 +232,10 @@ def profile_benchmarks(
     Raises ProfileError when nothing is selected (or, with `expect_one`, more than one
     combination) or asv cannot prepare the environment; a benchmark that fails or skips is
     reported in its `CaseOutcome`. `progress` is told each step (building an environment
-    takes a while the first time).
+    takes a while the first time). With `lines` (functions, as `_asv_profile_runner` names
+    them), each combination is also run under line_profiler: `<stem>.lines.txt`, `.lines.json`.
     """
+    extra = _line_profiler_folder() if lines else None
     say = progress or (lambda message: None)
     repo = repo.resolve()
     out_dir = out_dir.resolve()
@@ -268,10 +277,85 @@ def profile_benchmarks(
                 continue
             title = f"{case.label} at {commit[:8]}: {reported['calls']} calls under cProfile"
             written = _write_outputs(case, raw, out_dir, title)
+            lined = None
+            if extra is not None and written.status is CaseStatus.OK:
+                say(f"timing the lines of {', '.join(lines)} in {case.label}")
+                lined = _line_profile(env, case, (min_time, max_calls), lines, extra, out_dir)
             outcomes.append(
                 CaseOutcome(
                     case, written.status, int(reported["calls"]), written.message,
-                    written.prof, written.txt, written.svg,
+                    written.prof, written.txt, written.svg, lined,
                 )
             )  # fmt: skip
         return outcomes
+
+
+def profile_lines(
+    repo: Path,
+    commit: str,
+    pattern: str,
+    out_dir: Path,
+    functions: Sequence[str],
+    min_time: float = 1.0,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """The one combination `pattern` selects, timed line by line in `functions` at `commit`:
+    `<stem>.lines.txt` (and `.lines.json`) in `out_dir`; no cProfile run."""
+    say = progress or (lambda message: None)
+    extra = _line_profiler_folder()
+    repo, out_dir = repo.resolve(), out_dir.resolve()
+    with _working_directory(repo), tempfile.TemporaryDirectory() as scratch:
+        say(f"installing {commit[:8]} in asv's environment (built on first use)")
+        env = _AsvEnvironment(repo, commit)
+        listing_file = Path(scratch) / "benchmarks.json"
+        env.run(["list", env.benchmark_dir, str(listing_file)], scratch)
+        cases = select_cases(json.loads(listing_file.read_text()), pattern)
+        if len(cases) != 1:
+            raise ProfileError(f"{pattern!r} selects {len(cases)} combinations at {commit[:8]}")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        say(f"timing the lines of {', '.join(functions)} at {commit[:8]}")
+        return _line_profile(env, cases[0], (min_time, 10_000), functions, extra, out_dir)
+
+
+def project_package(repo: Path) -> str:
+    """The package of the project asv measures: asv.conf.json's `project` (the code of ours)."""
+    config: Any = importlib.import_module("asv.config")
+    util: Any = importlib.import_module("asv.util")
+    try:
+        return str(config.Config.load(str(repo / "asv.conf.json")).project)
+    except (OSError, util.UserError) as err:
+        raise ProfileError(f"{repo / 'asv.conf.json'}: cannot be read by asv ({err})") from None
+
+
+def _line_profiler_folder() -> str:
+    """Where the helper's line_profiler is installed (the runner adds it to asv's env)."""
+    found = importlib.util.find_spec("line_profiler")
+    if found is None or found.origin is None:
+        raise ProfileError("--lines needs line_profiler: pip install 'alphapulse[perf]'")
+    return str(Path(found.origin).parent.parent)
+
+
+def _line_profile(
+    env: _AsvEnvironment,
+    case: BenchmarkCase,
+    limits: tuple[float, int],
+    functions: Sequence[str],
+    extra: str,
+    out_dir: Path,
+) -> Path:
+    """`case` run under line_profiler for `functions`; its `.lines.txt` (and `.lines.json`)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        (folder / "functions.json").write_text(json.dumps(list(functions)))
+        text, data, result = folder / "lines.txt", folder / "lines.json", folder / "result.json"
+        env.run(
+            ["lines", env.benchmark_dir, case.name, str(case.index), str(limits[0]),
+             str(limits[1]), str(folder / "functions.json"), str(text), str(data), str(result)],
+            scratch, {"ALPHAPULSE_PERF_LINE_PROFILER": extra},
+        )  # fmt: skip
+        reported = json.loads(result.read_text())
+        if reported["status"] != CaseStatus.OK.value:
+            raise ProfileError(f"{case.label}: line-level profile {reported['status']}:"
+                               f" {str(reported['message']).rstrip()}")  # fmt: skip
+        write_atomic(out_dir / f"{case.stem}.lines.json", data.read_text())
+        return write_atomic(out_dir / f"{case.stem}.lines.txt", text.read_text())

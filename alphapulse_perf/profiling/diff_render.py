@@ -7,9 +7,11 @@ Times share one unit for the whole table, chosen from its largest figure; each c
 from __future__ import annotations
 
 from alphapulse_perf.profiling.diff import DiffRow, ProfileDiff, Side, Status
+from alphapulse_perf.profiling.line_diff import FunctionLines
 from alphapulse_perf.profiling.text import format_time, time_unit
+from alphapulse_perf.report.tables import markdown_table, text_table
 
-__all__ = ["render_diff", "render_diff_markdown", "render_diff_text"]
+__all__ = ["render_diff", "render_diff_markdown", "render_diff_text", "render_line_diff"]
 
 
 def _calls(value: float | None) -> str:
@@ -110,3 +112,31 @@ def render_diff(diff: ProfileDiff, fmt: str, top: int = 15) -> str:
     if fmt not in renderers:
         raise ValueError(f"format must be one of {', '.join(renderers)}, not {fmt!r}")
     return renderers[fmt](diff, top)
+
+
+def render_line_diff(functions: list[FunctionLines], fmt: str) -> str:
+    """Each function's timed lines, before -> after per benchmark call, in one unit."""
+    seconds = [t for f in functions for c in f.lines for t in (c.before, c.after) if t]
+    scale, name = time_unit(seconds or [0.0])
+
+    def cell(value: float | None) -> str:
+        return "-" if value is None else f"{value / scale:.3f}"
+
+    out = []
+    for f in functions:
+        timed = [c for c in f.lines if (c.before or 0) > 0 or (c.after or 0) > 0]
+        rows = [
+            [str(c.line_after or ""), cell(c.before), cell(c.after),
+             f"{((c.after or 0) - (c.before or 0)) / scale:+.3f}", c.source]
+            for c in timed
+        ]  # fmt: skip
+        header = ["line", "before", "after", "change", "source"]
+        if fmt == "markdown":
+            out += [f"#### `{f.function}`, {name} per call", ""]
+            out += markdown_table(header, [[*r[:4], f"`{r[4]}`"] for r in rows])
+            out.append("")
+        else:
+            out.append(f"lines of {f.function} ({name} per call, before -> after):")
+            out += ["  " + line for line in text_table([header, *rows])]
+            out.append("")
+    return "\n".join(out)

@@ -51,5 +51,7 @@ def test_the_values_are_the_parsed_ones() -> None:
 
 def test_a_parser_that_lacks_an_option_is_a_bug() -> None:
     args = build_parser().parse_args(["merge", "a", "--into", "c"])
-    with pytest.raises(TypeError, match="CheckOptions: the parser gives no results, config, repo, baseline"):
+    with pytest.raises(
+        TypeError, match="CheckOptions: the parser gives no results, config, repo, baseline"
+    ):
         options_of(CheckOptions, args)

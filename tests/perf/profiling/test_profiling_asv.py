@@ -139,6 +139,43 @@ def test_profile_diff_ranks_the_slower_function_first(
 
 
 @pytest.mark.slow
+def test_the_lines_of_the_slower_function_are_timed_at_both_commits(
+    clone: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, (fast, slow) = clone
+    out = tmp_path / "out"
+    args = [
+        "profile",
+        "Stages.time_patterns(1)",
+        "--commit",
+        slow,
+        "--repo",
+        str(repo),
+        "--out",
+        str(out),
+        "--min-time",
+        "0.2",
+        "--lines",
+        "alphapulse.patterns.pattern_matrix",
+    ]
+    assert main(args) == 0, capsys.readouterr().err
+    report = (out / f"{BENCH}(symbols=1).lines.txt").read_text()
+    assert "Function: pattern_matrix" in report and "% Time" in report  # line_profiler's own
+    capsys.readouterr()
+    args = ["profile-diff", "--bench", "Stages.time_patterns(1)", "--from", fast, "--to", slow,
+            "--repo", str(repo), "--out", str(tmp_path / "diff"), "--min-time", "0.3",
+            "--lines", "1"]  # fmt: skip
+    assert main(args) == 0, capsys.readouterr().err
+    shown = capsys.readouterr().out
+    # The culprit: the wrapper's call, three times per call of the benchmark, at `slow` only.
+    culprit = next(
+        line for line in shown.splitlines() if "_detect_patterns_once(open, high" in line
+    )
+    assert culprit.split()[1] == "-" and float(culprit.split()[2]) > 0, culprit
+    assert "lines of __init__.py:detect_patterns" in shown
+
+
+@pytest.mark.slow
 def test_unknown_benchmark_exits_2(
     clone: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
