@@ -27,9 +27,11 @@ __all__ = [
     "BASE_PRICES",
     "SYMBOLS",
     "TIMEFRAMES",
+    "TIMEFRAME_MINUTES",
     "load_csv",
     "synthetic_batch",
     "synthetic_candles",
+    "timeframe_ms",
 ]
 
 SYMBOLS: tuple[str, ...] = (
@@ -47,7 +49,9 @@ SYMBOLS: tuple[str, ...] = (
 BASE_PRICES = {"BTCUSDT": 50_000.0, "ETHUSDT": 3_000.0}
 _DEFAULT_BASE_PRICE = 100.0
 
-TIMEFRAMES = {"1m": 1, "5m": 5, "15m": 15, "1h": 60, "4h": 240, "1d": 1440}  # minutes
+# The timeframes AlphaPulse watches every symbol on; the generator and `resample` also know 1d.
+TIMEFRAMES: tuple[str, ...] = ("1m", "5m", "15m", "1h", "4h")
+TIMEFRAME_MINUTES = {"1m": 1, "5m": 5, "15m": 15, "1h": 60, "4h": 240, "1d": 1440}
 _DAILY_VOLATILITY = 0.02
 _EPOCH_MS = 1_704_067_200_000  # 2024-01-01T00:00:00Z
 
@@ -69,13 +73,25 @@ def _regime(
     return levels[picks[last_switch]]
 
 
+def timeframe_ms(timeframe: str) -> int:
+    """The length of a `timeframe` bar ("1m" ... "1d") in ms; ValueError for another name."""
+    if timeframe not in TIMEFRAME_MINUTES:
+        raise ValueError(
+            f"`timeframe` must be one of {list(TIMEFRAME_MINUTES)}, got {rules.show(timeframe)}"
+        )
+    return TIMEFRAME_MINUTES[timeframe] * 60_000
+
+
 def synthetic_candles(symbol: str, n: int, timeframe: str = "1h", seed: int = 0) -> Candles:
-    """`n` candles of `symbol`, the same numbers on every run and machine."""
-    if timeframe not in TIMEFRAMES:
-        raise ValueError(f"`timeframe` must be one of {sorted(TIMEFRAMES)}, got {timeframe!r}")
+    """`n` candles of `symbol` on `timeframe`, the same numbers on every run and machine.
+
+    Each timeframe is a native series of its own (its own random stream, not a resampled 1m one):
+    bars `timeframe` apart from 2024-01-01T00:00Z, volatility scaled with the square root of the
+    bar's length and volume with its length, both as on 1h (whose numbers are pinned).
+    """
+    minutes = timeframe_ms(timeframe) // 60_000
     if n < 1:
         raise ValueError(f"`n` must be at least 1, got {n}")
-    minutes = TIMEFRAMES[timeframe]
     rng = _rng(symbol, timeframe, seed)
     sigma = _DAILY_VOLATILITY * np.sqrt(minutes / 1440.0)
     vol = sigma * _regime(rng, n, np.array([0.5, 1.0, 2.2]), stay=0.97)
@@ -109,7 +125,8 @@ def synthetic_candles(symbol: str, n: int, timeframe: str = "1h", seed: int = 0)
     open_, high, low, close = (np.round(x / tick) * tick for x in (open_, high, low, close))
 
     activity = np.exp(np.cumsum(rng.normal(0.0, 0.15, n)) * 0.2 + 8.0 * np.abs(body) / sigma * 0.1)
-    volume = np.round(1_000.0 * activity * rng.lognormal(0.0, 0.4, n), 4)
+    per_bar = 1_000.0 * minutes / 60  # exactly 1000.0 on 1h: the pinned numbers do not move
+    volume = np.round(per_bar * activity * rng.lognormal(0.0, 0.4, n), 4)
     volume[rng.random(n) < 0.005] = 0.0
 
     timestamp = _EPOCH_MS + np.arange(n, dtype=np.int64) * minutes * 60_000

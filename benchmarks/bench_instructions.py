@@ -13,8 +13,10 @@ from benchmarks.instruction_counts import SCENARIOS, Scenario, count_scenario, p
 
 class Instructions:
     """Instructions of one call of: `detect` on 1,000 candles, `scan` of 10 symbols x 1,000
-    candles, one streaming update of a 500-candle window, and each stage (indicators, patterns,
-    signal scoring) on 1 symbol x 1,000 candles, as in the timing benchmarks."""
+    candles, one streaming update of a 500-candle window, `scan_timeframes` of 10 symbols x 5
+    timeframes x 1,000 candles, a multi-timeframe update closing all five timeframes, and each
+    stage (indicators, patterns, signal scoring) on 1 symbol x 1,000 candles, as in the timing
+    benchmarks."""
 
     params = [list(SCENARIOS)]
     param_names = ["workload"]

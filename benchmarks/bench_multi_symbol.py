@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
-from benchmarks.common import SYMBOL_COUNTS, WINDOW, api, batch, on_cpu
+from benchmarks.common import (
+    SYMBOL_COUNTS,
+    WINDOW,
+    api,
+    batch,
+    calls_per_second,
+    cpu_percent,
+    on_cpu,
+)
 
 REFRESH_SECONDS = 0.5  # the live scan's cadence for the CPU-use figure
 CPU_WINDOW_SECONDS = 2.0  # at least one second, as the budget asks; four refreshes
@@ -40,26 +46,14 @@ class MultiSymbolScan:
         until the next; a scan longer than a tick starts the next at once, so 100 % means the
         live scan cannot keep up.
         """
-        wall0, cpu0 = time.perf_counter(), time.process_time()
-        next_tick = wall0
-        while next_tick - wall0 < CPU_WINDOW_SECONDS:
-            self.scan(self.batch)
-            next_tick += REFRESH_SECONDS
-            idle = next_tick - time.perf_counter()
-            if idle > 0:
-                time.sleep(idle)  # the idle part of the duty cycle, not a stand-in for work
-        wall = time.perf_counter() - wall0
-        return 100.0 * (time.process_time() - cpu0) / wall
+        return cpu_percent(lambda: self.scan(self.batch), REFRESH_SECONDS, CPU_WINDOW_SECONDS)
 
     track_cpu_percent.unit = "%"  # type: ignore[attr-defined]
 
     def track_candles_per_second(self, symbols: int) -> float:
         """Candles scanned per second, back to back over at least THROUGHPUT_SECONDS."""
-        count = 0
-        start = time.perf_counter()
-        while (elapsed := time.perf_counter() - start) < THROUGHPUT_SECONDS or count < 3:
-            self.scan(self.batch)
-            count += 1
-        return symbols * WINDOW * count / elapsed
+        return (
+            symbols * WINDOW * calls_per_second(lambda: self.scan(self.batch), THROUGHPUT_SECONDS)
+        )
 
     track_candles_per_second.unit = "candles/s"  # type: ignore[attr-defined]

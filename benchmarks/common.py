@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -46,6 +46,10 @@ PATTERN_NAMES = (
     *("CDLTAKURI", "CDLTHRUSTING", "CDLUNIQUE3RIVER", "CDLUPSIDEGAP2CROWS"),
 )
 
+
+# alphapulse.market.TIMEFRAMES, written out as SYMBOLS is, and their length in minutes.
+TIMEFRAME_MINUTES = {"1m": 1, "5m": 5, "15m": 15, "1h": 60, "4h": 240}
+WEEK_OF_MINUTES = 10_080
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,6 +100,7 @@ def batch(count: int, n: int = WINDOW) -> Any:
 
 
 HOUR_MS = 3_600_000
+FOUR_HOURS_MS = 4 * HOUR_MS
 
 
 def streaming_replay(window: int) -> tuple[Any, list[tuple[float, ...]], int]:
@@ -108,3 +113,61 @@ def streaming_replay(window: int) -> tuple[Any, list[tuple[float, ...]], int]:
     columns = (history.open, history.high, history.low, history.close, history.volume)
     rows = list(zip(*(c.tolist() for c in columns), strict=True))
     return detector, rows, int(history.timestamp[-1]) + HOUR_MS
+
+
+def cpu_percent(work: Callable[[], object], refresh: float, window: float) -> float:
+    """CPU use, in percent of one core, of running `work` every `refresh` seconds for `window`.
+
+    The work starts at every tick and the process idles until the next; work longer than a tick
+    starts the next at once, so 100 % means the live path cannot keep up.
+    """
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    next_tick = wall0
+    while next_tick - wall0 < window:
+        work()
+        next_tick += refresh
+        idle = next_tick - time.perf_counter()
+        if idle > 0:
+            time.sleep(idle)  # the idle part of the duty cycle, not a stand-in for work
+    wall = time.perf_counter() - wall0
+    return 100.0 * (time.process_time() - cpu0) / wall
+
+
+def calls_per_second(work: Callable[[], object], seconds: float) -> float:
+    """Calls of `work` per second, back to back over at least `seconds` (and 3 calls)."""
+    count = 0
+    start = time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds or count < 3:
+        work()
+        count += 1
+    return count / elapsed
+
+
+@cache
+def timeframe_batches(count: int, n: int = WINDOW) -> Mapping[str, Any]:
+    """{timeframe: `count` symbols x `n` native candles of it}, for the five timeframes."""
+    synthetic_batch = api("alphapulse.market", "synthetic_batch")
+    return {tf: synthetic_batch(symbol_names(count), n, tf) for tf in TIMEFRAME_MINUTES}
+
+
+@cache
+def minute_batch(count: int, n: int = WEEK_OF_MINUTES) -> Any:
+    """`count` symbols x `n` 1-minute candles (a week by default)."""
+    return api("alphapulse.market", "synthetic_batch")(symbol_names(count), n, "1m")
+
+
+def multi_timeframe_replay(symbols: int, window: int = 500) -> tuple[Any, list[Any], int]:
+    """For the multi-timeframe live path: a `MultiTimeframeDetector` seeded, under each of
+    `symbols` names, with BTCUSDT's 1-minute history long enough for a full window on every
+    timeframe (`window` 4h bars: 83 days of minutes for 500), the candles (open, high, low,
+    close, volume) to replay, and the timestamp of the first replayed one: the last minute of the
+    next 4h bar. Replayed 4 hours apart, each candle closes a bar on all five timeframes: the
+    heaviest minute of the live path (a 4h close), every time."""
+    history = minute_batch(1, window * TIMEFRAME_MINUTES["4h"]).row(0)
+    candles_type = api("alphapulse", "Candles")
+    detector = api("alphapulse", "MultiTimeframeDetector")(window=window)
+    columns = (history.open, history.high, history.low, history.close, history.volume)
+    for name in symbol_names(symbols):
+        detector.seed(candles_type(history.timestamp, *columns, name, min_candles=0))
+    rows = list(zip(*(c.tolist() for c in columns), strict=True))
+    return detector, rows, int(history.timestamp[-1]) + FOUR_HOURS_MS

@@ -37,7 +37,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import HOUR_MS, api, batch, candles, streaming_replay
+from benchmarks.common import (
+    FOUR_HOURS_MS,
+    HOUR_MS,
+    api,
+    batch,
+    candles,
+    multi_timeframe_replay,
+    streaming_replay,
+    timeframe_batches,
+)
 
 C_SOURCE = r"""
 #include <valgrind/callgrind.h>
@@ -338,6 +347,25 @@ def streaming_workload(window: int = 500) -> Callable[[], object]:
     return update
 
 
+def scan_timeframes_workload(symbols: int = 10) -> Callable[[], object]:
+    """bench_timeframes.TimeframeScan.time_scan_all(symbols): 5 timeframes x 1,000 candles each."""
+    return partial(api("alphapulse", "scan_timeframes"), timeframe_batches(symbols))
+
+
+def multi_timeframe_workload(window: int = 500) -> Callable[[], object]:
+    """bench_timeframes.MultiTimeframeUpdate.time_update: each call a minute closing all five."""
+    detector, rows, next_ts = multi_timeframe_replay(1, window)
+    state = {"k": 0, "ts": next_ts}
+
+    def update() -> object:
+        result = detector.update("BTCUSDT", (state["ts"], *rows[state["k"] % len(rows)]))
+        state["k"] += 1
+        state["ts"] += FOUR_HOURS_MS
+        return result
+
+    return update
+
+
 def _stage_inputs(symbols: int) -> tuple[Any, ...]:
     """bench_stages.Stages.setup(symbols): the 2-D prices, as the stages take them."""
     if symbols == 1:
@@ -398,6 +426,22 @@ SCENARIOS = {
     "scan": Scenario("scan_workload", (10,), (("alphapulse", "scan"),)),
     "streaming_update": Scenario(
         "streaming_workload", (500,), (("alphapulse", "StreamingDetector"),)
+    ),
+    # Five times the work of the others a call: fewer warm-up calls and regions keep a count
+    # within the time of one (its minimum needs two regions; a third guards against a burst).
+    "scan_timeframes": Scenario(
+        "scan_timeframes_workload",
+        (10,),
+        (("alphapulse", "scan_timeframes"),),
+        warmup=4,
+        regions=3,
+    ),
+    "multi_timeframe_update": Scenario(
+        "multi_timeframe_workload",
+        (500,),
+        (("alphapulse", "MultiTimeframeDetector"),),
+        warmup=4,
+        regions=3,
     ),
     "indicators": Scenario("indicators_workload", (1,), _STAGE_NEEDS),
     "patterns": Scenario("patterns_workload", (1,), (("alphapulse.patterns", "detect_patterns"),)),

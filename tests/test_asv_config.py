@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_benchmarks import CASES
+from test_benchmarks import CASES, param_names
 
 asv_util = pytest.importorskip("asv.util")
 asv_config = pytest.importorskip("asv.config")
@@ -72,12 +72,12 @@ def test_every_label_beside_names_a_benchmark() -> None:
     from alphapulse_perf.regression.settings import load_settings
 
     labels = set()
-    for name, cls, _, combo in CASES:
-        names = getattr(cls, "param_names", [])
+    for name, cls, method, combo in CASES:
+        names = param_names(cls, method)
         named = ", ".join(f"{p}={v!r}" for p, v in zip(names, combo, strict=True))
         labels.add(f"{name}({named})" if combo else name)
     beside = load_settings(CONF.parent / "pyproject.toml").beside
-    assert len(beside) == 6
+    assert len(beside) == 8
     assert [label for pair in beside for label in pair if label not in labels] == []
 
 
@@ -94,3 +94,16 @@ def test_each_series_gets_its_threshold(conf: dict[str, Any], name: str, thresho
     """asv's publish applies the largest threshold whose regex matches (re.match)."""
     matching = [t for regex, t in conf["regressions_thresholds"].items() if re.match(regex, name)]
     assert max(matching) == threshold
+
+
+def test_every_budget_names_a_benchmark() -> None:
+    """pyproject's budgets match a real benchmark with its parameters (else `unmatched`)."""
+    from alphapulse_perf.regression.settings import load_settings
+
+    budgets = load_settings(CONF.parent / "pyproject.toml").budgets
+    cases = [
+        (name, tuple(param_names(cls, method)), tuple(repr(v) for v in combo))
+        for name, cls, method, combo in CASES
+    ]
+    dead = [b.match.pattern for b in budgets if not any(b.applies(*case) for case in cases)]
+    assert dead == []

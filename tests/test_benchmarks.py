@@ -21,10 +21,16 @@ from typing import Any
 import pytest
 
 import benchmarks
-from benchmarks import bench_multi_symbol, instruction_counts
+from benchmarks import bench_multi_symbol, bench_timeframes, instruction_counts
 
 PREFIXES = ("time_", "timeraw_", "peakmem_", "mem_", "track_")
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def param_names(cls: type, method: str) -> list[str]:
+    """The benchmark's parameter names: the method's own, else its class's (asv's order)."""
+    names: list[str] = getattr(getattr(cls, method), "param_names", getattr(cls, "param_names", []))
+    return names
 
 
 def discover() -> Iterator[tuple[str, type, str, tuple[Any, ...]]]:
@@ -35,9 +41,9 @@ def discover() -> Iterator[tuple[str, type, str, tuple[Any, ...]]]:
         for cls_name, cls in inspect.getmembers(module, inspect.isclass):
             if cls.__module__ != module.__name__:
                 continue
-            combos = list(itertools.product(*cls.params)) if hasattr(cls, "params") else [()]
             for method in sorted(m for m in vars(cls) if m.startswith(PREFIXES)):
-                for combo in combos:
+                params = getattr(getattr(cls, method), "params", getattr(cls, "params", None))
+                for combo in itertools.product(*params) if params else [()]:
                     yield f"{info.name}.{cls_name}.{method}", cls, method, combo
 
 
@@ -56,6 +62,7 @@ def test_the_suite_has_every_scenario() -> None:
         "bench_streaming",
         "bench_stages",
         "bench_talib",
+        "bench_timeframes",
     } <= modules
 
 
@@ -90,9 +97,10 @@ def test_benchmark_runs(
     name: str, cls: type, method: str, combo: tuple[Any, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The CPU and throughput tracks measure over >= 1 s; a smoke run needs one pass.
-    monkeypatch.setattr(bench_multi_symbol, "CPU_WINDOW_SECONDS", 0.0)
-    monkeypatch.setattr(bench_multi_symbol, "THROUGHPUT_SECONDS", 0.0)
-    monkeypatch.setattr(bench_multi_symbol, "REFRESH_SECONDS", 0.0)
+    for module in (bench_multi_symbol, bench_timeframes):
+        monkeypatch.setattr(module, "CPU_WINDOW_SECONDS", 0.0)
+        monkeypatch.setattr(module, "THROUGHPUT_SECONDS", 0.0)
+        monkeypatch.setattr(module, "REFRESH_SECONDS", 0.0)
     if name.startswith("bench_instructions"):
         try:  # the one skip allowed here: no valgrind, compiler or callgrind.h on this machine
             instruction_counts.tools()

@@ -91,6 +91,8 @@ def test_the_benchmark_is_a_track_of_instructions() -> None:
         "detect",
         "scan",
         "streaming_update",
+        "scan_timeframes",
+        "multi_timeframe_update",
         "indicators",
         "patterns",
         "signals",

@@ -8,11 +8,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from alphapulse.market import SYMBOLS, load_csv, synthetic_batch, synthetic_candles
+from alphapulse.market import (
+    SYMBOLS,
+    TIMEFRAME_MINUTES,
+    TIMEFRAMES,
+    load_csv,
+    synthetic_batch,
+    synthetic_candles,
+)
 
 
-def digest(symbol: str, n: int, seed: int = 0) -> str:
-    c = synthetic_candles(symbol, n, seed=seed)
+def digest(symbol: str, n: int, seed: int = 0, timeframe: str | None = None) -> str:
+    c = synthetic_candles(
+        symbol, n, seed=seed, **({} if timeframe is None else {"timeframe": timeframe})
+    )
     h = hashlib.sha256()
     for f in ("timestamp", "open", "high", "low", "close", "volume"):
         h.update(np.ascontiguousarray(getattr(c, f)).tobytes())
@@ -51,6 +60,40 @@ def test_batch_rows_equal_single_calls() -> None:
 def test_bad_timeframe() -> None:
     with pytest.raises(ValueError, match="`timeframe` must be one of"):
         synthetic_candles("BTCUSDT", 10, timeframe="2h")
+
+
+def test_the_watched_timeframes() -> None:
+    assert TIMEFRAMES == ("1m", "5m", "15m", "1h", "4h")
+    assert set(TIMEFRAMES) <= set(TIMEFRAME_MINUTES)
+
+
+@pytest.mark.parametrize("timeframe", list(TIMEFRAME_MINUTES))
+def test_each_timeframe_is_a_native_series_a_bar_apart(timeframe: str) -> None:
+    c = synthetic_candles("ETHUSDT", 300, timeframe=timeframe)
+    step = TIMEFRAME_MINUTES[timeframe] * 60_000
+    assert np.all(np.diff(c.timestamp) == step)
+    assert c.timestamp[0] % step == 0  # bars on UTC multiples of their length
+    batch = synthetic_batch(SYMBOLS[:3], 300, timeframe=timeframe)
+    np.testing.assert_array_equal(batch.close[1], c.close)
+
+
+def test_volatility_scales_with_the_root_and_volume_with_the_length_of_a_bar() -> None:
+    def spread(timeframe: str) -> float:
+        return float(np.diff(np.log(synthetic_candles("BTCUSDT", 5000, timeframe).close)).std())
+
+    def volume(timeframe: str) -> float:
+        # Early bars of many streams: the volume's slow random walk has not wandered off yet.
+        series = [
+            synthetic_candles(s, 30, timeframe, seed=k).volume for s in SYMBOLS for k in "01234"
+        ]
+        return float(np.median(np.concatenate(series)))
+
+    assert 10 < spread("4h") / spread("1m") < 25  # sqrt(240) = 15.5
+    assert 120 < volume("4h") / volume("1m") < 480  # 240
+
+
+def test_the_default_timeframe_is_1h() -> None:
+    assert digest("BTCUSDT", 300) == digest("BTCUSDT", 300, timeframe="1h")
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -122,3 +165,18 @@ PINNED = {
 @pytest.mark.parametrize(("symbol", "n"), list(PINNED))
 def test_generator_output_is_pinned(symbol: str, n: int) -> None:
     assert digest(symbol, n) == PINNED[symbol, n]
+
+
+# The other timeframes, pinned the same way (benchmarks/bench_timeframes.py measures on them).
+PINNED_TIMEFRAMES = {
+    "1m": "8ef925bfacb6e5e2045c239c7c24bcaeae6033cffae2613b2a063d28c425586f",
+    "5m": "e19c56dd2b55a05471b30d87b0d74698f0f68b9b8d8200866378de0037327609",
+    "15m": "2c6d450d904c082af3acdebf4730d139aa51456d0c16e39bc29c5ee408bbb8b2",
+    "4h": "dadeaa0a436805366fb3d4ef93cd37e271211b783ee8227f10be5f3674c98bdb",
+    "1d": "460cfaa2f25b51ce9d318069a4e619c95a1fa38a1ccdf36003c0e53b2823f22c",
+}
+
+
+@pytest.mark.parametrize("timeframe", list(PINNED_TIMEFRAMES))
+def test_generator_output_is_pinned_on_every_timeframe(timeframe: str) -> None:
+    assert digest("BTCUSDT", 1000, timeframe=timeframe) == PINNED_TIMEFRAMES[timeframe]

@@ -64,7 +64,7 @@ def test_rules_and_budgets_are_read(tmp_path: Path) -> None:
 
 def test_the_repository_settings_are_valid() -> None:
     settings = load_settings(Path(__file__).parents[3] / "pyproject.toml")
-    assert len(settings.budgets) == 3
+    assert len(settings.budgets) == 5
 
 
 @pytest.mark.parametrize(
