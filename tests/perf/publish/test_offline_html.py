@@ -349,9 +349,19 @@ def _measured(results: Path) -> tuple[str, list[int]] | None:
         records = load_records(results)
     except (ResultsError, OSError):
         return None
+    # asv graphs a branch's first-parent line: a commit of a merged side branch has no point.
+    line = subprocess.run(
+        ["git", "rev-list", "--first-parent", "main"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
     commits: dict[str, dict[str, set[str]]] = {}
     for r in records:
-        if r.benchmark == BENCHMARK and r.params == (CANDLES,) and r.outcome is Outcome.OK:
+        plotted = r.commit in line or not line
+        if (
+            plotted
+            and r.benchmark == BENCHMARK
+            and r.params == (CANDLES,)
+            and r.outcome is Outcome.OK
+        ):
             commits.setdefault(r.machine, {}).setdefault(r.env, set()).add(r.commit)
     if not commits:
         return None
