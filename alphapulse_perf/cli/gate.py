@@ -185,10 +185,10 @@ def _confirm_from(
 ) -> Confirmation:
     """The confirmation that second batches measured elsewhere give (each sharded runner
     confirms its own share; their batches merged are `folder`)."""
-    flagged = timing_regressions(first, where.settings, where.named_machine())
+    machine = where.named_machine()
+    flagged = timing_regressions(first, where.settings, machine)
     if not run_files(folder):
         return Confirmation(first, flagged, None, seconds=None)
-    machine = where.named_machine()
     pair = (first.baseline, first.target)
     rounds = args.rounds or 4
     second = _check_results(folder, (machine, machine), pair, where.settings, rounds, where.envs)
