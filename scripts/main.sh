@@ -19,17 +19,9 @@ if ! .venv/bin/alphapulse-perf machine check --machine "$machine" --results resu
     echo "Not measuring: pick a machine name of this host's own, e.g. ALPHAPULSE_MACHINE=$(hostname)" >&2
     exit 2
 fi
-# asv needs a machine file before it runs non-interactively. `asv machine --yes --machine NAME`
-# records no description at all for a NAME other than the host name (only options that differ
-# from this host's are kept), so this host's description is stored under the name with asv's own
-# calls, and asv files it into every result.
-.venv/bin/python - "$machine" <<'PY'
-import sys
-
-from asv.machine import Machine, MachineCollection
-
-MachineCollection.save(sys.argv[1], {**Machine.get_defaults(), "machine": sys.argv[1]})
-PY
+# asv needs a machine file before it runs non-interactively; `asv machine --yes` would record no
+# description for a name other than the host name, so this host's is stored under the name.
+.venv/bin/python -m scripts.asv_machine "$machine"
 
 mkdir -p .asv
 {

@@ -529,9 +529,14 @@ def test_setup(workflow: dict[str, Any], job: str) -> None:
     install = step_named(workflow, job, "Install")["run"]
     assert "bash scripts/setup.sh perf" in install
     assert "sudo apt-get install -y -qq valgrind" in install
-    (machine,) = [argv for argv in invocations(workflow, job, "asv") if argv[0] == "machine"]
-    parsed = asv_args(machine)
-    assert parsed.yes and parsed.machine == "<RUNNER>"
+    # `asv machine --yes` would record no host description under a name that is not the host's.
+    assert not [argv for argv in invocations(workflow, job, "asv") if argv[0] == "machine"]
+    described = [
+        argv
+        for argv in invocations(workflow, job, "python")
+        if argv[:2] == ["-m", "scripts.asv_machine"]
+    ]
+    assert described == [["-m", "scripts.asv_machine", "<RUNNER>"]]
     assert all(asv_args(argv).machine == "<RUNNER>" for argv in runs)
 
 

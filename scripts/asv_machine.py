@@ -1,0 +1,42 @@
+"""Store this host's description under a machine name, as asv's own `asv machine` would.
+
+`asv machine --yes --machine NAME` keeps only the options that differ from this host's defaults,
+so for a NAME other than the host name it records no description at all (no cpu, cores, memory
+or OS) and every result filed under NAME carries none. This writes asv's defaults for this host
+under NAME with asv's own calls, into `~/.asv-machine.json`.
+
+    python -m scripts.asv_machine NAME
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from asv.machine import Machine, MachineCollection
+
+
+def describe(name: str) -> dict[str, Any]:
+    """asv's description of this host, filed under `name`."""
+    return {**Machine.get_defaults(), "machine": name}
+
+
+def save(name: str, path: Path | None = None) -> dict[str, Any]:
+    """Store the description in asv's machine file (or `path`); returns what was stored."""
+    info = describe(name)
+    MachineCollection.save(name, info, _path=None if path is None else str(path))
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or not args[0].strip():
+        print("usage: python -m scripts.asv_machine NAME", file=sys.stderr)
+        return 2
+    save(args[0])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
