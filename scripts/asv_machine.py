@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
-from asv.machine import Machine, MachineCollection
+from asv.machine import MachineCollection
 
-
-def describe(name: str) -> dict[str, Any]:
-    """asv's description of this host, filed under `name`."""
-    return {**Machine.get_defaults(), "machine": name}
+from alphapulse_perf.results.host import this_host
 
 
-def save(name: str, path: Path | None = None) -> dict[str, Any]:
-    """Store the description in asv's machine file (or `path`); returns what was stored."""
-    info = describe(name)
+def save(name: str, path: Path | None = None) -> None:
+    """This host's description (the one `machine check` compares with) under `name`, in asv's
+    machine file (or `path`)."""
+    info = {**this_host(), "machine": name}
     MachineCollection.save(name, info, _path=None if path is None else str(path))
-    return info
 
 
 def main(argv: list[str] | None = None) -> int:
