@@ -350,9 +350,11 @@ def _measured(results: Path) -> tuple[str, list[int]] | None:
     except (ResultsError, OSError):
         return None
     # asv graphs a branch's first-parent line: a commit of a merged side branch has no point.
-    line = subprocess.run(
-        ["git", "rev-list", "--first-parent", "main"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.split()
+    line = set(
+        subprocess.run(
+            ["git", "rev-list", "--first-parent", "main"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.split()
+    )
     commits: dict[str, dict[str, set[str]]] = {}
     for r in records:
         plotted = r.commit in line or not line
