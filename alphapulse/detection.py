@@ -14,7 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from alphapulse.candles import CandleBatch, Candles
-from alphapulse.indicators import INDICATORS, newest_indicators
+from alphapulse.indicators import INDICATORS
+from alphapulse.indicators.newest import newest_of_rows
 from alphapulse.patterns import geometry_of, pattern_matrix
 from alphapulse.signals import (
     INDICATOR_CONFIDENCE,
@@ -59,7 +60,7 @@ def detect_arrays(
     volume: NDArray[np.float64],
 ) -> list[Detection]:
     """Detect on validated 2-D arrays, one row a symbol (`timestamp` holds each row's newest)."""
-    newest = newest_indicators(open, high, low, close, volume)  # (indicators, symbols)
+    newest = newest_of_rows(high, low, close, volume)  # (indicators, symbols)
     g, _ = geometry_of(open, high, low, close)
     names, matrix = pattern_matrix(g)
 

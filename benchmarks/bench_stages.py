@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+
+import numpy as np
+
 from benchmarks.common import api, batch, candles, on_cpu
+
+
+def _needs_newest_indicators(symbols: int) -> None:
+    api("alphapulse.indicators", "newest_indicators")
 
 
 class Stages:
@@ -20,6 +28,9 @@ class Stages:
         self.detect_patterns = api("alphapulse.patterns", "detect_patterns")
         self.score_patterns = api("alphapulse.signals", "score_patterns")
         self.indicator_votes = api("alphapulse.signals", "indicator_votes")
+        self.newest_indicators = getattr(
+            importlib.import_module("alphapulse.indicators"), "newest_indicators", None
+        )
         if symbols == 1:
             c = candles("BTCUSDT", 1_000)
             self.ohlcv = tuple(x[None, :] for x in (c.open, c.high, c.low, c.close, c.volume))
@@ -31,14 +42,21 @@ class Stages:
         patterns = self.detect_patterns(o, h, l, c)
         self.newest = {name: values[:, -1] for name, values in indicators.items()}
         self.names = list(patterns)
-        import numpy as np
-
         self.newest_patterns = np.stack([patterns[name][:, -1] for name in self.names])
         self.close = c[:, -1]
 
     @on_cpu(version="2")
     def time_indicators(self, symbols: int) -> None:
         self.compute_indicators(*self.ohlcv)
+
+    @on_cpu(version="1")
+    def time_newest_indicators(self, symbols: int) -> None:
+        """What detect and scan run: the newest candle's value of each indicator."""
+        self.newest_indicators(*self.ohlcv)
+
+    # Its own setup too (asv calls a benchmark's `setup` attribute with the parameters, after the
+    # class's): a commit without newest_indicators skips this benchmark alone, not the class.
+    time_newest_indicators.setup = _needs_newest_indicators  # type: ignore[attr-defined]
 
     @on_cpu(version="2")
     def time_patterns(self, symbols: int) -> None:

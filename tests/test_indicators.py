@@ -15,9 +15,15 @@ from hypothesis import HealthCheck, given, settings
 from numpy.lib.stride_tricks import sliding_window_view
 from shapes import NAMED_SHAPES, WALKS, ohlcv_candles, walk
 
-from alphapulse import _moving
 from alphapulse import indicators as ind
-from alphapulse.indicators import INDICATORS, LOOKBACKS, compute_indicators
+from alphapulse.indicators import (
+    INDICATORS,
+    LOOKBACKS,
+    _recurrences,
+    _windows,
+    compute_indicators,
+    series,
+)
 
 talib = pytest.importorskip("talib")
 
@@ -120,11 +126,14 @@ def test_adversarial_shapes(shape: str) -> None:
     assert_matches(*NAMED_SHAPES[shape]())
 
 
-# Every length up to past the longest lookback (it crosses the first anchor blocks of 50), and
-# around the chunk boundaries of the main scan (one chunk up to 1,300 candles, then chunks of
-# 1,300), where the recurrences carry from chunk to chunk.
+# Every length up to past the longest lookback, and long ones: the first dozen were the chunk
+# boundaries of an earlier implementation; the rest sit around the first chunk boundaries of the
+# recurrences (alphapulse/indicators/_recurrences.py), where each continues from the chunk before:
+# MACD's signal at candle 1,378, EMA 12 at 1,807, MACD's fast EMA at 1,821 (EMA 26 at 3,924 and
+# Wilder's 14 at 4,063 are crossed by the walks of 10,000).
 SHORT = list(range(0, 121))
 BOUNDARIES = [1249, 1250, 1251, 1299, 1300, 1301, 1349, 1350, 2599, 2600, 2601, 3901]
+BOUNDARIES += [1377, 1378, 1379, 1806, 1807, 1808, 1821, 1822]
 
 
 def test_every_short_length() -> None:
@@ -412,11 +421,11 @@ def test_zero_volume_windows_are_nan() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The machinery: workspace reuse, threads, and the primitives on their own.
+# The machinery: repeated calls, threads, and the primitives on their own.
 
 
 def test_workspace_reuse_between_shapes_and_threads() -> None:
-    """Scratch memory is reused between calls: a call must not see the previous one's values."""
+    """A call must not see the previous one's values, nor another thread's (no state is kept)."""
     a = walk("BTCUSDT", 1200, 1)
     b = [np.stack([x, x[::-1]]) for x in walk("ETHUSDT", 700, 2)]
     first = compute_indicators(*a)
@@ -444,14 +453,14 @@ def test_workspace_reuse_between_shapes_and_threads() -> None:
 
 @pytest.mark.parametrize("window", [*range(1, 34), 64, 100])
 def test_window_max_and_min(window: int) -> None:
-    """Log-step passes up to 32, van Herk/Gil-Werman beyond; exact against the O(N*W) reference."""
+    """Doubling blocks, any window; exact against the O(N*W) reference."""
     rng = np.random.default_rng(window)
     x = rng.integers(0, 7, (3, 257)).astype(float)
     for lowest in (False, True):
-        got = _moving.window_max(x, window, np.empty_like(x), np.empty_like(x), lowest=lowest)
+        got = (_windows.window_min if lowest else _windows.window_max)(x, window)
         view = sliding_window_view(x, window, axis=1)
         want = view.min(axis=-1) if lowest else view.max(axis=-1)
-        np.testing.assert_array_equal(got[:, window - 1 :], want)
+        np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.parametrize("period", [2, 9, 14, 26, 200])
@@ -459,12 +468,12 @@ def test_recurrence_precision_over_10000_candles(period: int) -> None:
     """The chunked closed form against a plain Python loop, at prices from 1e-6 to 1e6."""
     rng = np.random.default_rng(period)
     x = np.exp(np.cumsum(rng.normal(0, 0.02, 10_000))) * 10.0 ** rng.uniform(-6, 6)
-    rec = _moving.ema_recurrence(period)
+    a, gain = _recurrences.ema_coefficients(period)
     want = np.empty_like(x)
     y = x[:period].sum() / period
     want[period - 1] = y
     for t in range(period, len(x)):  # test oracle only: the loop the module avoids
-        y = rec.gain * x[t] + rec.a * y
+        y = gain * x[t] + a * y
         want[t] = y
     got = ind.ema(x, period)
     np.testing.assert_allclose(got[period - 1 :], want[period - 1 :], rtol=1e-12)
@@ -507,3 +516,36 @@ def test_newest_indicators_2d_rows_equal_1d_bit_for_bit() -> None:
     both = ind.newest_indicators(*(np.stack([r[k] for r in rows]) for k in range(5)))
     for k, row in enumerate(rows):
         np.testing.assert_array_equal(both[:, k : k + 1], ind.newest_indicators(*row))
+
+
+@pytest.mark.parametrize("period", [1, 2, 9, 14, 26])
+@pytest.mark.parametrize("extra", [0, 1, 5, 999, 5000])
+def test_smoothed_weights_give_the_last_value_of_smoothed(period: int, extra: int) -> None:
+    """The newest value as one weighted sum against the chunked series (which the oracle tests
+    pin to TA-Lib), and the adjoint as the transpose: w . smoothed(x) == adjoint(w) . x."""
+    rng = np.random.default_rng(period * 7919 + extra)
+    n = period + extra
+    x = np.exp(np.cumsum(rng.normal(0, 0.02, n))) * 100.0
+    w = rng.uniform(0.0, 1.0, extra + 1)
+    for a, gain in (
+        _recurrences.ema_coefficients(period),
+        _recurrences.wilder_coefficients(period),
+    ):
+        whole = _recurrences.smoothed(x, period, a, gain)
+        weights = _recurrences.smoothed_weights(n, period, a, gain)
+        assert weights.shape == (n,)
+        np.testing.assert_allclose(x @ weights, whole[-1], rtol=1e-12)
+        adjoint = _recurrences.smoothed_adjoint(w, period, a, gain)
+        np.testing.assert_allclose(x @ adjoint, w @ whole, rtol=1e-12)
+
+
+@pytest.mark.parametrize("periods", [(12, 26, 9), (26, 12, 9), (2, 3, 1), (5, 5, 4)])
+@pytest.mark.parametrize("extra", [0, 1, 700])
+def test_macd_weights_give_the_newest_line_and_signal(
+    periods: tuple[int, int, int], extra: int
+) -> None:
+    n = series.macd_lookback(*periods) + 1 + extra
+    close = walk("BTCUSDT", n, extra)[3]
+    line, signal, _ = series.macd_rows(close[np.newaxis], *periods)
+    weights = series.macd_weights(n, *periods)
+    np.testing.assert_allclose(weights @ close, [line[0, -1], signal[0, -1]], rtol=1e-10)
