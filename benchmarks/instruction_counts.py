@@ -1,4 +1,5 @@
-"""CPU instructions of one workload alone, counted by valgrind's callgrind between client requests.
+"""CPU instructions of one workload alone, counted by valgrind's callgrind between client requests,
+and its estimated cycles from callgrind's cache simulation.
 
 Whole-process counts vary by ~4 % from run to run on these machines (shared/asv-field-notes.md); a
 region counted between callgrind client requests does not. So a fresh interpreter runs under
@@ -13,7 +14,15 @@ region counted between callgrind client requests does not. So a fresh interprete
 The figure is min(workload regions) - min(empty regions): the empty region removes the cost of the
 client requests and of the Python call around the workload; the minimum drops the regions in which
 CPython retried a failed specialisation (a ~1 % burst that comes back at exponentially spaced
-calls, measured). What else moves a count is pinned: PYTHONHASHSEED=0, a fixed minimal environment,
+calls, measured), and, for cycles, the first regions whose caches were still cold.
+
+Cycles (`cache_sim=True`) are estimated from a simulated cache of a fixed geometry (CACHE_GEOMETRY,
+the L1 and last-level caches CodSpeed's runner simulates, whatever the host has), so they repeat
+like the counts: `Ir + 10 x L1 misses + 100 x LL misses` (KCachegrind's cycle estimate without its
+branch terms: an L1 miss served by the LL cache costs ~10 cycles, one served by memory ~100). They
+see what the counts cannot: a worse memory layout, a bigger temporary, data that no longer fits.
+
+What else moves a count is pinned: PYTHONHASHSEED=0, a fixed minimal environment,
 cwd "/" and no valgrind options from files or the environment. The client requests come from a few
 lines of C (C_SOURCE) compiled once with the machine's C compiler into a cache, loaded with ctypes.
 
@@ -85,6 +94,11 @@ PINNED_ENV = {
 }
 INHERITED_ENV = ("LD_LIBRARY_PATH", "VALGRIND_LIB")
 
+# L1 instruction and data caches 32 KiB 8-way, last level 8 MiB 16-way, 64-byte lines.
+CACHE_GEOMETRY = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64")
+L1_MISS_CYCLES = 10
+LL_MISS_CYCLES = 100
+
 VALGRIND_OPTIONS = (
     "--tool=callgrind",
     "--instr-atstart=no",  # no instrumentation (3-5x faster) until the driver asks for it
@@ -151,12 +165,20 @@ for k in range(args["regions"]):
 
 @dataclass(frozen=True)
 class Count:
-    """Instructions of one workload call, and the raw region totals it comes from."""
+    """Instructions (and estimated cycles) of one workload call, and the raw region totals."""
 
     instructions: float
-    work: tuple[int, ...]  # per region, per_region calls each
+    work: tuple[int, ...]  # instructions per region, per_region calls each
     empty: tuple[int, ...]
     per_region: int
+    cycles: float | None = None  # with the cache simulation only
+
+
+def estimated_cycles(events: Mapping[str, int]) -> int:
+    """Callgrind's event totals of a region as cycles: `Ir + 10 x L1 misses + 100 x LL misses`."""
+    l1 = events.get("I1mr", 0) + events.get("D1mr", 0) + events.get("D1mw", 0)
+    ll = events.get("ILmr", 0) + events.get("DLmr", 0) + events.get("DLmw", 0)
+    return events["Ir"] + L1_MISS_CYCLES * l1 + LL_MISS_CYCLES * ll
 
 
 def tools() -> str:
@@ -243,18 +265,32 @@ def package_root(name: str) -> str:
     return str(Path(next(iter(spec.submodule_search_locations))).parent)
 
 
-_TOTALS = re.compile(rb"^(?:totals|summary):\s*(\d+)", re.MULTILINE)
+_EVENTS = re.compile(rb"^events:[ \t]*(.+)$", re.MULTILINE)
+_TOTALS = re.compile(rb"^(?:totals|summary):[ \t]*(.+)$", re.MULTILINE)
 _TRIGGER = re.compile(rb"^desc: Trigger: Client Request: (\S+)", re.MULTILINE)
 
 
-def read_dumps(directory: Path) -> dict[str, int]:
-    """{region name: instructions} of every callgrind dump in `directory`."""
+def parse_totals(text: bytes) -> dict[str, int] | None:
+    """{event: total} of one callgrind dump (None without a totals line): the `totals:` line holds
+    one number per event of the `events:` line, in order, and may leave out trailing zeros."""
+    events, totals = _EVENTS.search(text), _TOTALS.search(text)
+    if totals is None:
+        return None
+    names = events.group(1).decode().split() if events else ["Ir"]
+    values = [int(v) for v in totals.group(1).split()]
+    if len(values) > len(names):
+        raise ValueError(f"a callgrind totals line has {len(values)} values for events {names}")
+    return {name: values[k] if k < len(values) else 0 for k, name in enumerate(names)}
+
+
+def read_dumps(directory: Path) -> dict[str, dict[str, int]]:
+    """{region name: {event: total}} of every callgrind dump in `directory`."""
     regions = {}
     for path in directory.iterdir():
         text = path.read_bytes()
-        trigger, totals = _TRIGGER.search(text), _TOTALS.search(text)
+        trigger, totals = _TRIGGER.search(text), parse_totals(text)
         if trigger and totals:
-            regions[trigger.group(1).decode()] = int(totals.group(1))
+            regions[trigger.group(1).decode()] = totals
     return regions
 
 
@@ -269,8 +305,10 @@ def count(
     timeout: float = 200.0,
     python: str | None = None,
     cache: Path | None = None,
+    cache_sim: bool = False,
 ) -> Count:
-    """Count `module:function(*args)()` (the function builds a zero-argument workload).
+    """Count `module:function(*args)()` (the function builds a zero-argument workload); with
+    `cache_sim`, estimate its cycles too (valgrind runs about twice as long).
 
     `packages` maps the top-level packages the driver imports to their directories; by default
     this suite's package and alphapulse, from where this process would import them.
@@ -295,6 +333,7 @@ def count(
         command = [
             valgrind,
             *VALGRIND_OPTIONS,
+            *(("--cache-sim=yes", *CACHE_GEOMETRY) if cache_sim else ()),
             f"--callgrind-out-file={out}/callgrind.out",
             python or sys.executable,
             "-s",  # no user site-packages
@@ -313,9 +352,14 @@ def count(
     names = [f"{label}-{k}" for label in ("work", "empty") for k in range(regions)]
     if not all(name in found for name in names):
         raise RuntimeError(f"callgrind dumps {sorted(found)}, not {names}:\n{done.stderr[-4000:]}")
-    work = tuple(found[f"work-{k}"] for k in range(regions))
-    empty = tuple(found[f"empty-{k}"] for k in range(regions))
-    return Count((min(work) - min(empty)) / per_region, work, empty, per_region)
+    work = tuple(found[f"work-{k}"]["Ir"] for k in range(regions))
+    empty = tuple(found[f"empty-{k}"]["Ir"] for k in range(regions))
+    cycles = None
+    if cache_sim:
+        work_cycles = [estimated_cycles(found[f"work-{k}"]) for k in range(regions)]
+        empty_cycles = [estimated_cycles(found[f"empty-{k}"]) for k in range(regions)]
+        cycles = (min(work_cycles) - min(empty_cycles)) / per_region
+    return Count((min(work) - min(empty)) / per_region, work, empty, per_region, cycles)
 
 
 # The workloads: each builder returns the zero-argument call counted, with the inputs and calls
@@ -479,12 +523,19 @@ def count_scenario(scenario: Scenario, **options: Any) -> Count:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """`python -m benchmarks.instruction_counts [WORKLOAD ...]`: the counts, without asv."""
-    names = list(sys.argv[1:] if argv is None else argv) or list(SCENARIOS)
+    """`python -m benchmarks.instruction_counts [--cycles] [WORKLOAD ...]`: the counts (and the
+    estimated cycles), without asv."""
+    names = list(sys.argv[1:] if argv is None else argv)
+    cycles = "--cycles" in names
+    names = [name for name in names if name != "--cycles"] or list(SCENARIOS)
     for name in names:
         scenario = SCENARIOS[name]
         prepare(scenario)
-        print(f"{name:<18} {count_scenario(scenario).instructions:>14,.0f}", flush=True)
+        found = count_scenario(scenario, cache_sim=cycles)
+        line = f"{name:<22} {found.instructions:>14,.0f} instructions"
+        if found.cycles is not None:
+            line += f" {found.cycles:>14,.0f} cycles"
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

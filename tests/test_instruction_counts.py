@@ -48,6 +48,17 @@ def nothing():
 
 def missing():
     raise NotImplementedError("icfixture.missing is not in this commit")
+
+def lines(size, accesses):
+    # One byte of each 64-byte line of a buffer, `accesses` lines in all (`size` divides
+    # 64 x accesses): the same work from a buffer that fits in the simulated last-level cache as
+    # from one twice its size, whose lines all miss it.
+    data = bytearray(size)
+    times = accesses * 64 // size
+    def run():
+        for _ in range(times):
+            data[::64]  # a C loop: a few instructions a line
+    return run
 """
 
 
@@ -84,6 +95,38 @@ def test_the_benchmark_skips_without_callgrind_h(
         ic.control_library(tmp_path)
 
 
+DUMP = b"""\
+version: 1
+creator: callgrind-3.19.0
+desc: Trigger: Client Request: work-0
+events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw
+fn=(1) main
+0 5 2 1
+totals: 1000 400 200 10 20 5 1
+"""
+
+
+def test_a_dump_gives_every_event_and_the_trailing_ones_it_leaves_out_are_zero(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "callgrind.out.1").write_bytes(DUMP)
+    (tmp_path / "callgrind.out.2").write_bytes(
+        b"desc: Trigger: Client Request: empty-0\nsummary: 7\n"
+    )
+    regions = ic.read_dumps(tmp_path)
+    assert regions["work-0"] == {
+        "Ir": 1000, "Dr": 400, "Dw": 200, "I1mr": 10, "D1mr": 20, "D1mw": 5, "ILmr": 1,
+        "DLmr": 0, "DLmw": 0,
+    }  # fmt: skip
+    assert regions["empty-0"] == {"Ir": 7}  # no `events:` line: instructions only
+    # Ir + 10 x (10 + 20 + 5) L1 misses + 100 x 1 LL miss
+    assert ic.estimated_cycles(regions["work-0"]) == 1000 + 350 + 100
+    assert ic.estimated_cycles({"Ir": 7}) == 7
+    with pytest.raises(ValueError, match="2 values for events"):
+        ic.parse_totals(b"events: Ir\ntotals: 1 2\n")
+    assert ic.parse_totals(b"events: Ir\n") is None
+
+
 def test_the_benchmark_is_a_track_of_instructions() -> None:
     cls = bench_instructions.Instructions
     assert cls.params == [list(ic.SCENARIOS)]
@@ -99,6 +142,10 @@ def test_the_benchmark_is_a_track_of_instructions() -> None:
     }
     assert cls.track_instructions.unit == "instructions"  # type: ignore[attr-defined]
     assert vars(cls)["version"] == "1" and cls.rounds == 1
+    cycles = bench_instructions.Cycles
+    assert cycles.params == cls.params and cycles.param_names == cls.param_names
+    assert cycles.track_cycles.unit == "cycles"  # type: ignore[attr-defined]
+    assert vars(cycles)["version"] == "1" and cycles.rounds == 1
 
 
 @pytest.mark.parametrize("name", list(ic.SCENARIOS))
@@ -168,3 +215,24 @@ def test_twice_the_work_counts_twice_and_nothing_counts_nothing(
 def test_a_missing_api_in_the_driver_is_a_skip(fixture_packages: dict[str, str]) -> None:
     with pytest.raises(NotImplementedError, match=r"icfixture\.missing is not in this commit"):
         ic.count("icfixture:missing", packages=fixture_packages)
+
+
+@needs_valgrind
+def test_cycles_repeat_and_see_the_memory_traffic_the_counts_do_not(
+    fixture_packages: dict[str, str],
+) -> None:
+    accesses = 2**18
+    small, large = 2**20, 64 * accesses  # 1 MiB (read 16 times), 16 MiB
+
+    def measure(size: int) -> ic.Count:
+        return ic.count("icfixture:lines", (size, accesses), packages=fixture_packages,
+                        warmup=2, regions=2, cache_sim=True)  # fmt: skip
+
+    cached, again, missed = measure(small), measure(small), measure(large)
+    assert cached.cycles is not None and again.cycles is not None and missed.cycles is not None
+    assert again.cycles == cached.cycles and again.instructions == cached.instructions  # A/A
+    # The same work but for 16 calls against 1 (measured 0.988).
+    assert missed.instructions / cached.instructions == pytest.approx(1.0, abs=0.03)
+    # Each line misses L1 in both (10 cycles); in the large one LL too (100 more).
+    assert missed.cycles / cached.cycles > 3, (cached, missed)
+    assert ic.count("icfixture:nothing", packages=fixture_packages, regions=2).cycles is None

@@ -1,4 +1,5 @@
-"""`alphapulse-perf bisect BENCHMARK GOOD BAD`: the commit that moved an instruction count.
+"""`alphapulse-perf bisect BENCHMARK GOOD BAD`: the commit that moved an instruction count (or,
+with `--metric cycles`, a cycle estimate).
 
 Each commit of the range is measured in a results folder of its own under `.asv/bisect/`, in
 asv's environments (`results.batch`), so asv's stored history is never touched.
@@ -21,32 +22,43 @@ from alphapulse_perf.results.git import commits_between, resolve
 
 __all__ = ["cmd_bisect"]
 
-METRIC_UNITS = {"instructions": "instructions"}  # the deterministic metrics the suite records
-
 
 def _series(
     asked: str, benchmarks: dict[str, BenchmarkInfo], settings: Settings, metric: str
 ) -> tuple[BenchmarkInfo, tuple[str, ...], str]:
     """The benchmark, parameters and label that `asked` names: a label of the metric (in full,
-    or a part that only one label has), or a timing whose count settings' `beside` names."""
+    or a part that only one label has), a timing whose count settings' `beside` names, or, for
+    cycles, a count of the same workload."""
     counts = {timing: count for count, timing in settings.beside}
     label = counts.get(asked, asked)
     series = {
         lab: (info, combo)
         for info in benchmarks.values()
-        if info.unit == METRIC_UNITS[metric]
+        if info.unit == metric
         for lab, combo in zip(info.labels(), info.combinations(), strict=True)
     }
+    if metric != "instructions" and label not in series:  # a count: its workload's series
+        params = _params_of(label, benchmarks)
+        label = next((lab for lab, (_, combo) in series.items() if combo == params), label)
     found = [lab for lab in series if lab == label] or [lab for lab in series if label in lab]
     if len(found) != 1:
         known = ", ".join(sorted(series)) or "none in benchmarks.json"
         what = "matches several" if found else "is not"
         raise UsageError(f"{asked!r} {what} a series of {metric} (known: {known})")
     (label,) = found
-    if label != asked and asked in counts:
-        progress(f"{asked} is a timing: bisecting its instruction count {label}")
+    if label != asked:
+        progress(f"{asked} is not a series of {metric}: bisecting the same workload's {label}")
     info, combo = series[label]
     return info, combo, label
+
+
+def _params_of(label: str, benchmarks: dict[str, BenchmarkInfo]) -> tuple[str, ...] | None:
+    """The parameters of the series `label` names (None if none does)."""
+    for info in benchmarks.values():
+        for lab, combo in zip(info.labels(), info.combinations(), strict=True):
+            if lab == label:
+                return combo
+    return None
 
 
 def cmd_bisect(args: BisectOptions) -> int:

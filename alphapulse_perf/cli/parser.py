@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alphapulse_perf import __version__
 from alphapulse_perf.profiling.diff import SORTS, Normalisation
+from alphapulse_perf.regression.bisect import METRICS
 from alphapulse_perf.report.check import FORMATS
 from alphapulse_perf.report.confirm import CONFIRM_FORMATS
 from alphapulse_perf.report.snapshot import SNAPSHOT_FORMATS
@@ -133,18 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bisect = commands.add_parser(
         "bisect",
-        help="the first commit between GOOD and BAD whose instruction count moved (exact, in"
-        " log2(n) measurements)",
+        help="the first commit between GOOD and BAD whose instruction count (or cycle estimate)"
+        " moved (exact, in log2(n) measurements)",
     )
     bisect.add_argument(
         "benchmark",
         metavar="BENCHMARK",
-        help="an instruction-count series (its label, or a part only that label has), or a timing"
-        " whose count settings' beside names",
+        help="a series of the metric (its label, or a part only that label has), a timing whose"
+        " count settings' beside names, or (for cycles) a count of the same workload",
     )
     bisect.add_argument("good", metavar="GOOD", help="a revision where the value was right")
     bisect.add_argument("bad", metavar="BAD", help="a later revision where it had moved")
-    bisect.add_argument("--metric", choices=("instructions",), default="instructions")
+    bisect.add_argument("--metric", choices=METRICS, default="instructions")
     bisect.add_argument(
         "--machine", help="asv's machine name (default: settings', else the only one)"
     )

@@ -1,10 +1,10 @@
 """`alphapulse-perf bisect`: the first commit whose deterministic metric moved, in log2(n) steps.
 
 `asv find` bisects on timings, which a busy machine moves as much as a commit does. An instruction
-count repeats exactly, so one measurement per commit decides and the search is exact: the value
-at GOOD is the reference, a commit "moved" when its value differs from it by more than the
-tolerance, and the culprit is the first moved commit after the last unmoved one. With one step in
-the range that is the commit that made it.
+count or a cycle estimate repeats exactly, so one measurement per commit decides and the search is
+exact: the value at GOOD is the reference, a commit "moved" when its value differs from it by
+more than the tolerance, and the culprit is the first moved commit after the last unmoved one.
+With one step in the range that is the commit that made it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["BisectError", "Bisection", "bisect_commits"]
+__all__ = ["METRICS", "BisectError", "Bisection", "bisect_commits"]
+
+# The deterministic metrics the suite records, each its series' unit: instruction counts and
+# estimated cycles (benchmarks/instruction_counts.py).
+METRICS = ("instructions", "cycles")
 
 
 class BisectError(ValueError):

@@ -27,6 +27,7 @@ from alphapulse_perf.results import BenchmarkInfo, Record, full_hashes
 from alphapulse_perf.results.git import RevisionError, resolve
 
 __all__ = [
+    "Beside",
     "CheckReport",
     "Coverage",
     "Revision",
@@ -55,6 +56,17 @@ class Coverage:
     baseline_machine: str | None = None
 
 
+@dataclass(frozen=True)
+class Beside:
+    """One workload's deterministic figures beside its timing: its instruction count, its cycle
+    estimate (the series of unit `cycles` with the count's parameters) and the timing settings'
+    `beside` names for the count, from the same machine and environment."""
+
+    count: Comparison
+    cycles: Comparison | None
+    timing: Comparison | None
+
+
 _BUDGET_FINDINGS = {
     BudgetStatus.BROKEN: Finding.BUDGET_BROKEN,
     BudgetStatus.UNMEASURED: Finding.BUDGET_UNMEASURED,
@@ -68,8 +80,8 @@ class CheckReport:
     target: Revision
     comparisons: tuple[Comparison, ...]  # missing ones first
     budgets: tuple[BudgetCheck, ...]
-    # Each instruction count with the timing of the same workload (settings' `beside`), if any.
-    beside: tuple[tuple[Comparison, Comparison | None], ...] = ()
+    # Each instruction count with the cycles and the timing of the same workload, if any.
+    beside: tuple[Beside, ...] = ()
     coverage: Coverage = Coverage()
     drift: tuple[Drift, ...] = ()
     fail_on: frozenset[Finding] = frozenset(Finding)
@@ -219,15 +231,17 @@ def run_check(
     )  # fmt: skip
 
 
-def pair_counts(
-    comparisons: Sequence[Comparison], settings: Settings
-) -> tuple[tuple[Comparison, Comparison | None], ...]:
-    """Every instruction count (unit `instructions`) with the timing `beside` names for it, from
-    the same machine and environment."""
+def pair_counts(comparisons: Sequence[Comparison], settings: Settings) -> tuple[Beside, ...]:
+    """Every instruction count (unit `instructions`) with its cycles and its timing."""
     timing_of = dict(settings.beside)
     by_label = {(c.machine, c.env, c.label): c for c in comparisons}
+    cycles = {(c.machine, c.env, c.params): c for c in comparisons if c.unit == "cycles"}
     return tuple(
-        (c, by_label.get((c.machine, c.env, timing_of.get(c.label, ""))))
+        Beside(
+            c,
+            cycles.get((c.machine, c.env, c.params)),
+            by_label.get((c.machine, c.env, timing_of.get(c.label, ""))),
+        )
         for c in comparisons
         if c.unit == "instructions"
     )

@@ -17,7 +17,8 @@ __all__ = ["JSON_FORMAT_VERSION", "check_data", "render_json"]
 # Version 1: verdict, baseline, target, summary, benchmarks, budgets, beside.
 # Version 2: status `broken`; coverage, env_changes, drift, blind; per benchmark `detectable`,
 # `control`, `baseline_env`, `drift`; `failing` (what fails the check). Later, without a new
-# version (a key added): coverage's `baseline_machine`, only with --baseline-machine.
+# version (a key added): coverage's `baseline_machine`, only with --baseline-machine; `cycles`
+# in each item of `beside` (the workload's cycle estimate, or null).
 JSON_FORMAT_VERSION = 2
 
 
@@ -97,8 +98,12 @@ def check_data(report: CheckReport) -> dict[str, Any]:
         "benchmarks": [_json_comparison(c, report) for c in report.comparisons],
         "budgets": [_json_budget(b) for b in report.budgets],
         "beside": [
-            {"instructions": count.label, "timing": timing.label if timing else None}
-            for count, timing in report.beside
+            {
+                "instructions": row.count.label,
+                "cycles": row.cycles.label if row.cycles else None,
+                "timing": row.timing.label if row.timing else None,
+            }
+            for row in report.beside
         ],
     }
 

@@ -56,14 +56,15 @@ def render_markdown(report: CheckReport) -> str:
         )  # fmt: skip
         lines.append("")
     if report.beside:
-        lines += ["### Instruction counts beside the timings", ""]
+        lines += ["### Instruction counts and cycles beside the timings", ""]
         lines += markdown_table(
             BESIDE_HEADER,
-            [[f"`{row[0]}`", *row[1:4], f"`{row[4]}`" if row[4] != "-" else "-", *row[5:]]
+            [[f"`{row[0]}`", *row[1:7], f"`{row[7]}`" if row[7] != "-" else "-", *row[8:]]
              for row in beside_rows(report)],
         )  # fmt: skip
-        lines += ["", "Counts are deterministic (the tolerance alone decides); they miss cache"
-                  " and memory effects, which the timings see.", ""]  # fmt: skip
+        lines += ["", "Counts and cycles are deterministic (the tolerance alone decides); the"
+                  " counts miss cache and memory effects, which the cycles estimate from a"
+                  " simulated cache and the timings see.", ""]  # fmt: skip
     lines += [f"<details><summary>All {len(report.comparisons)} benchmarks"
               f" and {len(report.budgets)} budget checks</summary>", ""]  # fmt: skip
     lines += markdown_table(

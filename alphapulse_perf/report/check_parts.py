@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 
+from alphapulse_perf.regression.bisect import METRICS
 from alphapulse_perf.regression.budgets import BudgetCheck, BudgetStatus
 from alphapulse_perf.regression.check import CheckReport
 from alphapulse_perf.regression.compare import Comparison, Status
@@ -48,16 +49,23 @@ def workload_text(c: Comparison) -> str:
 
 def beside_rows(report: CheckReport) -> list[list[str]]:
     rows = []
-    for count, timing in report.beside:
+    for row in report.beside:
+        count, cycles, timing = row.count, row.cycles, row.timing
         rows.append([
             workload_text(count), format_value(count.current, count.unit), change_text(count),
-            count.status.value, timing.label if timing else "-", change_text(timing),
+            count.status.value,
+            format_value(cycles.current, cycles.unit) if cycles else "-", change_text(cycles),
+            cycles.status.value if cycles else "-",
+            timing.label if timing else "-", change_text(timing),
             timing.status.value if timing else "-",
         ])  # fmt: skip
     return rows
 
 
-BESIDE_HEADER = ["workload", "instructions", "change", "status", "timing", "change", "status"]
+BESIDE_HEADER = [
+    "workload", "instructions", "change", "status", "cycles", "change", "status", "timing",
+    "change", "status",
+]  # fmt: skip
 
 
 def revision_text(report: CheckReport, which: str) -> str:
@@ -168,9 +176,11 @@ def next_steps(comparison: Comparison, baseline: str, target: str) -> list[str]:
         f"alphapulse-perf profile-diff --bench {shlex.quote(bench)}"
         f" --from {baseline[:8]} --to {target[:8]}"
     )
-    if comparison.unit == "instructions":  # exact: a bisection needs one count per commit
+    if comparison.unit in METRICS:  # exact: a bisection needs one value per commit
+        metric = "" if comparison.unit == "instructions" else f" --metric {comparison.unit}"
         bisect = (
             f"alphapulse-perf bisect {shlex.quote(comparison.label)} {baseline[:8]} {target[:8]}"
+            f"{metric}"
         )
         return [bisect, profile]
     find = f"asv find -m {comparison.machine} {baseline[:8]}..{target[:8]} {shlex.quote(regex)}"

@@ -37,7 +37,7 @@ def render_text(report: CheckReport) -> str:
             ])  # fmt: skip
         lines += [*text_table(rows), ""]
     if report.beside:
-        lines.append("instruction counts (deterministic) beside the timings:")
+        lines.append("instruction counts and cycles (deterministic) beside the timings:")
         lines += ["  " + row for row in text_table([BESIDE_HEADER, *beside_rows(report)])]
         lines.append("")
     if report.budgets:

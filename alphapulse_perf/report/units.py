@@ -9,12 +9,12 @@ _BYTES = ((2.0**30, "GiB"), (2.0**20, "MiB"), (2.0**10, "KiB"), (1.0, "B"))
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """`1.23 ms`, `54.7 MiB`, `0.67 ratio`, `12,345,678` instructions; "-" when missing."""
+    """`1.23 ms`, `54.7 MiB`, `0.67 ratio`, `12,345,678` (instructions, cycles); "-" if missing."""
     if value is None:
         return "-"
     if math.isinf(value) or math.isnan(value):
         return str(value)
-    if unit == "instructions":  # exact counts: every digit means something at 0.1 %
+    if unit in ("instructions", "cycles"):  # exact counts: every digit means something at 0.1 %
         return f"{value:,.0f}"
     scales = _TIME if unit == "seconds" else _BYTES if unit == "bytes" else None
     if scales is None:

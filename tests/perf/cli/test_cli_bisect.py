@@ -15,6 +15,7 @@ from alphapulse_perf.cli import bisect as bisect_cli
 from alphapulse_perf.cli import main
 
 COUNT = "bench_instructions.Instructions.track_instructions"
+CYCLES = "bench_instructions.Cycles.track_cycles"
 TIMING = "bench_single_symbol.SingleSymbolDetection.time_detect"
 CONFIG = f"""\
 [tool.alphapulse_perf]
@@ -46,16 +47,19 @@ def repo(tmp_path: Path) -> tuple[Path, list[str]]:
         "name": COUNT, "type": "track", "unit": "instructions", "param_names": ["workload"],
         "params": [["'detect'", "'scan'"]], "version": "1",
     }  # fmt: skip
+    listed[CYCLES] = {**listed[COUNT], "name": CYCLES, "unit": "cycles"}
     (root / "results" / "benchmarks.json").write_text(json.dumps(listed))
     (root / "pyproject.toml").write_text(CONFIG)
     return root, commits
 
 
 class FakeBatch:
-    """`measure_batch` whose detect count grows by 3 % from commit `step` on."""
+    """`measure_batch` whose detect count grows by 3 % from commit `step` on, and whose detect
+    cycles grow by 5 % from commit `cycles_step` on (the counts unchanged there)."""
 
-    def __init__(self, commits: list[str], step: int) -> None:
+    def __init__(self, commits: list[str], step: int, cycles_step: int = 9) -> None:
         self.values = {c: 6e6 * (1.03 if k >= step else 1.0) for k, c in enumerate(commits)}
+        self.cycles = {c: 1e7 * (1.05 if k >= cycles_step else 1.0) for k, c in enumerate(commits)}
         self.asked: list[tuple[str, list[str]]] = []
 
     def __call__(
@@ -63,7 +67,10 @@ class FakeBatch:
     ) -> float:
         (commit,) = commits
         self.asked.append((commit, list(benchmarks)))
-        row = {COUNT: [[self.values[commit], 5e6], [["'detect'", "'scan'"]], "1"]}
+        row = {
+            COUNT: [[self.values[commit], 5e6], [["'detect'", "'scan'"]], "1"],
+            CYCLES: [[self.cycles[commit], 9e6], [["'detect'", "'scan'"]], "1"],
+        }
         write_results(options["folder"] / "results", {f"{commit[:8]}-env.json": run_file(
             commit, 1, row)}, options["machine"])  # fmt: skip
         return 7.0
@@ -104,7 +111,28 @@ def test_a_timing_is_bisected_by_the_count_beside_it(
     captured = capsys.readouterr()
     assert f"culprit: {commits[2]}" in captured.out
     assert "+3.00%" in captured.out and "commits measured" in captured.out
-    assert "is a timing: bisecting its instruction count" in captured.err
+    assert f"is not a series of instructions: bisecting the same workload's {COUNT}" in captured.err
+
+
+def test_cycles_are_bisected_for_a_count_or_a_timing_of_the_workload(
+    repo: tuple[Path, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root, commits = repo
+    fake = FakeBatch(commits, 9, cycles_step=3)  # a layout change: the count never moves
+    monkeypatch.setattr(bisect_cli, "measure_batch", fake)
+    for asked in (f"{COUNT}(workload='detect')", f"{TIMING}(candles=1000)"):
+        fake.asked.clear()
+        argv = bisect(root, asked, commits[0], commits[-1])
+        assert main([*argv, "--metric", "cycles", "--format", "json"]) == 0
+        found = json.loads(capsys.readouterr().out)
+        assert found["culprit"] == commits[3]
+        assert (found["before"], found["after"]) == (1e7, 1e7 * 1.05)
+        assert {tuple(b) for _, b in fake.asked} == {(f"{CYCLES}('detect')",)}
+    argv = bisect(root, f"{COUNT}(workload='detect')", commits[0], commits[-1])
+    assert main(argv) == 2  # the count itself did not move
+    assert "nothing to bisect" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

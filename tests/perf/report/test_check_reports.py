@@ -131,35 +131,54 @@ def test_a_passing_report_says_so_first() -> None:
     assert json.loads(render_check(report, "json"))["verdict"] == "pass"
 
 
-def test_instruction_counts_beside_their_timings() -> None:
-    count = "b.Instructions.track_instructions"
+def test_instruction_counts_beside_their_cycles_and_timings() -> None:
+    count, cycles = "b.Instructions.track_instructions", "b.Cycles.track_cycles"
     timing_label = "b.Bench.time_x(n=10)"
-    settings = replace(SETTINGS, beside=((f"{count}(n='detect')", timing_label),))
+    settings = replace(
+        SETTINGS,
+        rules=(*SETTINGS.rules, Rule(re.compile("cycles"), tolerance=0.02, deterministic=True)),
+        beside=((f"{count}(n='detect')", timing_label),),
+    )
     records = [
         rec(1_000_000.0, name=count, params=("'detect'",), commit=BASE),
         rec(1_021_000.0, name=count, params=("'detect'",), commit=HEAD),
+        rec(1_700_000.0, name=cycles, params=("'detect'",), commit=BASE),
+        rec(1_904_000.0, name=cycles, params=("'detect'",), commit=HEAD),
         rec(2_000_000.0, name=count, params=("'scan'",), commit=BASE),
         rec(2_000_000.0, name=count, params=("'scan'",), commit=HEAD),
         rec(0.001, FAST, commit=BASE),
         rec(0.00103, scaled(1.03), commit=HEAD),
     ]
-    records = [replace(r, unit="instructions") if r.benchmark == count else r for r in records]
+    unit = {count: "instructions", cycles: "cycles"}
+    records = [replace(r, unit=unit[r.benchmark]) if r.benchmark in unit else r for r in records]
     report = run_check(records, Revision(BASE, "main"), Revision(HEAD, HEAD), settings, {})
-    assert [(c.label, t.label if t else None) for c, t in report.beside] == [
-        (f"{count}(n='detect')", timing_label),
-        (f"{count}(n='scan')", None),
-    ]
+    assert [
+        (row.count.label, row.cycles.label if row.cycles else None,
+         row.timing.label if row.timing else None)
+        for row in report.beside
+    ] == [
+        (f"{count}(n='detect')", f"{cycles}(n='detect')", timing_label),
+        (f"{count}(n='scan')", None, None),
+    ]  # fmt: skip
     markdown = render_check(report, "markdown")
-    section = markdown.split("### Instruction counts beside the timings\n\n", 1)[1]
+    section = markdown.split("### Instruction counts and cycles beside the timings\n\n", 1)[1]
     assert section.startswith(
-        "| workload | instructions | change | status | timing | change | status |\n"
-        "|---|---|---|---|---|---|---|\n"
-        f"| `detect` | 1,021,000 | +2.10 % | regressed | `{timing_label}` | +3.00 % | unchanged |\n"
-        "| `scan` | 2,000,000 | +0.00 % | unchanged | - | - | - |\n"
+        "| workload | instructions | change | status | cycles | change | status | timing | change"
+        " | status |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n"
+        "| `detect` | 1,021,000 | +2.10 % | regressed | 1,904,000 | +12.00 % | regressed |"
+        f" `{timing_label}` | +3.00 % | unchanged |\n"
+        "| `scan` | 2,000,000 | +0.00 % | unchanged | - | - | - | - | - | - |\n"
     )
-    assert "instruction counts (deterministic) beside the timings:" in render_check(report, "text")
+    text = render_check(report, "text")
+    assert "instruction counts and cycles (deterministic) beside the timings:" in text
     beside = json.loads(render_check(report, "json"))["beside"]
-    assert beside[0] == {"instructions": f"{count}(n='detect')", "timing": timing_label}
+    assert beside[0] == {
+        "instructions": f"{count}(n='detect')",
+        "cycles": f"{cycles}(n='detect')",
+        "timing": timing_label,
+    }
+    assert beside[1]["cycles"] is None
 
 
 def test_a_control_that_did_not_move_for_real_is_noted_once() -> None:
