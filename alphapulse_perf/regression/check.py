@@ -13,6 +13,7 @@ from pathlib import Path
 
 from alphapulse_perf.regression.across import across_machines
 from alphapulse_perf.regression.baselines import load_baselines
+from alphapulse_perf.regression.beside import Beside, pair_counts
 from alphapulse_perf.regression.budgets import BudgetCheck, BudgetStatus, check_budgets
 from alphapulse_perf.regression.compare import (
     COMPARED,
@@ -21,6 +22,7 @@ from alphapulse_perf.regression.compare import (
     compare_sides,
     pair_envs,
 )
+from alphapulse_perf.regression.corroborate import corroborate
 from alphapulse_perf.regression.drift import Drift, discount_drift, find_drift
 from alphapulse_perf.regression.settings import Finding, Settings
 from alphapulse_perf.results import BenchmarkInfo, Record, full_hashes
@@ -54,17 +56,6 @@ class Coverage:
     # Set when the baseline was measured on another machine: only deterministic benchmarks were
     # compared (`regression.across`), and no budget was checked.
     baseline_machine: str | None = None
-
-
-@dataclass(frozen=True)
-class Beside:
-    """One workload's deterministic figures beside its timing: its instruction count, its cycle
-    estimate (the series of unit `cycles` with the count's parameters) and the timing settings'
-    `beside` names for the count, from the same machine and environment."""
-
-    count: Comparison
-    cycles: Comparison | None
-    timing: Comparison | None
 
 
 _BUDGET_FINDINGS = {
@@ -225,23 +216,11 @@ def run_check(
         and (settings.names(c.label)
              or any(b.applies(c.benchmark, c.param_names, c.params) for b in settings.budgets))
     )  # fmt: skip
+    beside = pair_counts(comparisons, settings)
+    if settings.corroborate:
+        comparisons = corroborate(comparisons, beside, settings.corroborate_above)
+        beside = pair_counts(comparisons, settings)
     return CheckReport(
-        baseline, target, tuple(comparisons), tuple(budgets), pair_counts(comparisons, settings),
-        coverage, tuple(drift), settings.fail_on, named,
+        baseline, target, tuple(comparisons), tuple(budgets), beside, coverage, tuple(drift),
+        settings.fail_on, named,
     )  # fmt: skip
-
-
-def pair_counts(comparisons: Sequence[Comparison], settings: Settings) -> tuple[Beside, ...]:
-    """Every instruction count (unit `instructions`) with its cycles and its timing."""
-    timing_of = dict(settings.beside)
-    by_label = {(c.machine, c.env, c.label): c for c in comparisons}
-    cycles = {(c.machine, c.env, c.params): c for c in comparisons if c.unit == "cycles"}
-    return tuple(
-        Beside(
-            c,
-            cycles.get((c.machine, c.env, c.params)),
-            by_label.get((c.machine, c.env, timing_of.get(c.label, ""))),
-        )
-        for c in comparisons
-        if c.unit == "instructions"
-    )

@@ -21,6 +21,9 @@
     control = true                        # code that never changes: its moves are the machine's
     fail_on = ["regressed", "broken"]     # relax: what fails the check (default: every finding)
 
+    corroborate = true            # a timing regression its counts and cycles do not back is noisy
+    corroborate_above = 1.5       # ...unless the timing moved by more than this factor
+
     [tool.alphapulse_perf.beside]         # report an instruction count beside its timing
     "b.Instructions.track_instructions(workload='detect')" = "b.Single.time_detect(candles=1000)"
     [[tool.alphapulse_perf.budgets]]      # absolute limits, checked on the target alone
@@ -135,6 +138,8 @@ class Settings:
     budgets: tuple[Budget, ...] = field(default=())
     beside: tuple[tuple[str, str], ...] = ()  # (instruction-count label, timing label)
     fail_on: frozenset[Finding] = frozenset(Finding)
+    corroborate: bool = False  # see regression/corroborate.py
+    corroborate_above: float = 1.5
 
     def tolerance_for(self, label: str) -> float:
         """The first rule matching `label` that sets a tolerance, else the default."""
@@ -176,7 +181,8 @@ def _unquote(value: str) -> str:
 
 
 _TOP = {"tolerance", "p_threshold", "round_margin", "default_baseline", "machine", "results",
-        "benchmarks", "budgets", "beside", "fail_on"}  # fmt: skip
+        "benchmarks", "budgets", "beside", "fail_on", "corroborate",
+        "corroborate_above"}  # fmt: skip
 _RULE = {"match", "tolerance", "direction", "deterministic", "control"}
 _BUDGET = {"match", "params", "max", "min"}
 
@@ -305,6 +311,10 @@ def parse_settings(data: Any, source: str = "pyproject.toml") -> Settings:
     ):
         raise read.fail("fail_on", f"should be a list of {', '.join(known)}; got {fail_on!r}")
     tolerance = read.fraction(top, "tolerance", "tolerance")
+    corroborate = read.boolean(top, "corroborate", "corroborate")
+    above = read.number(top, "corroborate_above", "corroborate_above")
+    if above is not None and not above > 1:
+        raise read.fail("corroborate_above", f"should be a factor above 1, got {above!r}")
     return Settings(
         tolerance=tolerance if tolerance is not None else Settings.tolerance,
         p_threshold=p_threshold if p_threshold is not None else Settings.p_threshold,
@@ -318,6 +328,8 @@ def parse_settings(data: Any, source: str = "pyproject.toml") -> Settings:
         fail_on=frozenset(Finding(v) for v in fail_on)
         if fail_on is not None
         else frozenset(Finding),
+        corroborate=bool(corroborate),
+        corroborate_above=above if above is not None else Settings.corroborate_above,
     )
 
 
