@@ -46,7 +46,7 @@ def _series(
         what = "matches several" if found else "is not"
         raise UsageError(f"{asked!r} {what} a series of {metric} (known: {known})")
     (label,) = found
-    if label != asked:
+    if label != asked and (asked in counts or _params_of(asked, benchmarks) is not None):
         progress(f"{asked} is not a series of {metric}: bisecting the same workload's {label}")
     info, combo = series[label]
     return info, combo, label
