@@ -27,7 +27,7 @@ from scripts.measure_checker import BIN, run
 from scripts.measure_counts import MORE_WORK, PATTERNS
 
 COUNT = "workload='patterns'"
-TIMING = r"^bench_stages\.Stages\.time_patterns$"
+TIMING = "bench_stages.Stages.time_patterns"  # asv find takes a name, not a regex
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
                 named = found_by_asv[-1] if found_by_asv else "none"
                 steps = len(re.findall(r"For \S+ commit ", said))
                 right = culprit.startswith(named)
+                if not found_by_asv:  # say why, not only that it named nothing
+                    print("\n".join(said.strip().splitlines()[-5:]), flush=True)
                 print(f"asv find {rep}: {named[:8]} ({'right' if right else 'WRONG'}),"
                       f" {steps} commits measured, {took:.0f} s", flush=True)  # fmt: skip
     return 0
