@@ -31,14 +31,14 @@ def _series(
     cycles, a count of the same workload."""
     counts = {timing: count for count, timing in settings.beside}
     label = counts.get(asked, asked)
-    series = {
+    every = {
         lab: (info, combo)
         for info in benchmarks.values()
-        if info.unit == metric
         for lab, combo in zip(info.labels(), info.combinations(), strict=True)
     }
-    if metric != "instructions" and label not in series:  # a count: its workload's series
-        params = _params_of(label, benchmarks)
+    series = {lab: pair for lab, pair in every.items() if pair[0].unit == metric}
+    if metric != "instructions" and label in every and label not in series:  # a count
+        params = every[label][1]  # its workload's series of the metric
         label = next((lab for lab, (_, combo) in series.items() if combo == params), label)
     found = [lab for lab in series if lab == label] or [lab for lab in series if label in lab]
     if len(found) != 1:
@@ -46,19 +46,10 @@ def _series(
         what = "matches several" if found else "is not"
         raise UsageError(f"{asked!r} {what} a series of {metric} (known: {known})")
     (label,) = found
-    if label != asked and (asked in counts or _params_of(asked, benchmarks) is not None):
+    if label != asked and (asked in counts or asked in every):
         progress(f"{asked} is not a series of {metric}: bisecting the same workload's {label}")
     info, combo = series[label]
     return info, combo, label
-
-
-def _params_of(label: str, benchmarks: dict[str, BenchmarkInfo]) -> tuple[str, ...] | None:
-    """The parameters of the series `label` names (None if none does)."""
-    for info in benchmarks.values():
-        for lab, combo in zip(info.labels(), info.combinations(), strict=True):
-            if lab == label:
-                return combo
-    return None
 
 
 def cmd_bisect(args: BisectOptions) -> int:

@@ -39,6 +39,7 @@ __all__ = [
     "Comparison",
     "EnvPairs",
     "Status",
+    "beyond",
     "classify",
     "compare_commits",
     "compare_sides",
@@ -109,7 +110,7 @@ def _usable(record: Record | None) -> bool:
     return record is not None and record.outcome is not Outcome.SKIPPED
 
 
-def _beyond(ratio: float, tolerance: float, direction: Direction) -> tuple[bool, bool]:
+def beyond(ratio: float, tolerance: float, direction: Direction) -> tuple[bool, bool]:
     """(worse beyond tolerance, better beyond tolerance); symmetric in log space."""
     factor = 1 + tolerance
     worse_up = direction is Direction.LOWER
@@ -161,7 +162,7 @@ def classify(
         return made(Status.INCOMPARABLE, "a value is not a finite measurement (asv --quick?)")
     if ratio is None or base < 0 or cur <= 0:
         return made(Status.INCOMPARABLE, "a value at or below zero has no ratio to judge")
-    worse, better = _beyond(ratio, tolerance, direction)
+    worse, better = beyond(ratio, tolerance, direction)
     if not (worse or better):
         return made(Status.UNCHANGED)
     if settings.deterministic_for(some.label):

@@ -18,8 +18,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from alphapulse_perf.regression.beside import Beside
-from alphapulse_perf.regression.compare import Comparison, Status
-from alphapulse_perf.regression.settings import Direction
+from alphapulse_perf.regression.compare import Comparison, Status, beyond
 
 __all__ = ["UNBACKED", "corroborate"]
 
@@ -38,7 +37,8 @@ def corroborate(
             continue
         if any(f is None or f.status is not Status.UNCHANGED for f in figures):
             continue
-        if _factor(timing) <= above:
+        far, _ = beyond(timing.ratio, above - 1, timing.direction)
+        if not far:
             unbacked.add((timing.machine, timing.env, timing.label))
     return [
         dataclasses.replace(c, status=Status.NOISY, reason=UNBACKED)
@@ -46,9 +46,3 @@ def corroborate(
         else c
         for c in comparisons
     ]
-
-
-def _factor(c: Comparison) -> float:
-    """How far a comparison moved in its bad direction, as a factor above 1."""
-    assert c.ratio is not None
-    return c.ratio if c.direction is Direction.LOWER else 1 / c.ratio

@@ -14,6 +14,7 @@ SETTINGS = Settings(
     rules=(
         Rule(re.compile("per_second"), direction=Direction.HIGHER),
         Rule(re.compile("instructions"), tolerance=0.01, deterministic=True),
+        Rule(re.compile("cycles"), tolerance=0.02, deterministic=True),
     ),
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import pytest
@@ -11,17 +10,12 @@ from builders import FAST, SETTINGS, rec, scaled
 from alphapulse_perf.regression.check import Revision, run_check
 from alphapulse_perf.regression.compare import Status
 from alphapulse_perf.regression.corroborate import UNBACKED
-from alphapulse_perf.regression.settings import Rule, Settings, SettingsError, parse_settings
+from alphapulse_perf.regression.settings import Settings, SettingsError, parse_settings
 
 BASE, HEAD = "a" * 40, "b" * 40
 COUNT, CYCLES = "b.Instructions.track_instructions", "b.Cycles.track_cycles"
 TIMING = "b.Bench.time_x(n=10)"
-ON = replace(
-    SETTINGS,
-    rules=(*SETTINGS.rules, Rule(re.compile("cycles"), tolerance=0.02, deterministic=True)),
-    beside=((f"{COUNT}(n='detect')", TIMING),),
-    corroborate=True,
-)
+ON = replace(SETTINGS, beside=((f"{COUNT}(n='detect')", TIMING),), corroborate=True)
 
 
 def timing_status(
